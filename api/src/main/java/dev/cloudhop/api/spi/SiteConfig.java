@@ -1,0 +1,97 @@
+package dev.cloudhop.api.spi;
+
+import dev.cloudhop.api.SiteInfo;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One site's validated configuration: its identity and the typed values of its provider's keys
+ * (defaults applied). Produced by the configuration loader; handed to
+ * {@link CloudProvider#module(SiteConfig)}. Immutable; {@link #toString()} redacts secrets.
+ */
+public final class SiteConfig {
+
+    private final SiteInfo info;
+    private final Map<String, Object> values;
+
+    /**
+     * @param info   the site
+     * @param values typed values by key: String, Integer, Boolean, Duration, Long (bytes), URI, Path or Secret
+     */
+    public SiteConfig(SiteInfo info, Map<String, Object> values) {
+        this.info = Objects.requireNonNull(info, "info");
+        this.values = Map.copyOf(values);
+    }
+
+    /** The site. */
+    public SiteInfo info() {
+        return info;
+    }
+
+    /** The site id. */
+    public String id() {
+        return info.id();
+    }
+
+    private <T> Optional<T> typed(String key, Class<T> type) {
+        Object v = values.get(key);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!type.isInstance(v)) {
+            throw new IllegalStateException("config key " + key + " of site " + info.id() + " is a "
+                    + v.getClass().getSimpleName() + ", not a " + type.getSimpleName());
+        }
+        return Optional.of(type.cast(v));
+    }
+
+    /** A {@link ConfigKey.Type#STRING} value. */
+    public Optional<String> string(String key) {
+        return typed(key, String.class);
+    }
+
+    /** An {@link ConfigKey.Type#INT} value. */
+    public Optional<Integer> integer(String key) {
+        return typed(key, Integer.class);
+    }
+
+    /** A {@link ConfigKey.Type#BOOLEAN} value. */
+    public Optional<Boolean> bool(String key) {
+        return typed(key, Boolean.class);
+    }
+
+    /** A {@link ConfigKey.Type#DURATION} value. */
+    public Optional<Duration> duration(String key) {
+        return typed(key, Duration.class);
+    }
+
+    /** A {@link ConfigKey.Type#BYTES} value, in bytes. */
+    public Optional<Long> bytes(String key) {
+        return typed(key, Long.class);
+    }
+
+    /** A {@link ConfigKey.Type#URI} value. */
+    public Optional<URI> uri(String key) {
+        return typed(key, URI.class);
+    }
+
+    /** A {@link ConfigKey.Type#PATH} value. */
+    public Optional<Path> path(String key) {
+        return typed(key, Path.class);
+    }
+
+    /** A {@link ConfigKey.Type#SECRET} value. */
+    public Optional<Secret> secret(String key) {
+        return typed(key, Secret.class);
+    }
+
+    /** The site and its keys; secrets show only their reference. */
+    @Override
+    public String toString() {
+        return "SiteConfig[" + info + ", " + new java.util.TreeMap<>(values) + "]";
+    }
+}
