@@ -1,0 +1,218 @@
+package dev.cloudhop.jclouds;
+
+import dev.cloudhop.api.Capability;
+import dev.cloudhop.api.ErrorContext;
+import dev.cloudhop.api.InvalidRequestException;
+import dev.cloudhop.api.NotFoundException;
+import dev.cloudhop.api.SiteInfo;
+import dev.cloudhop.api.UnavailableException;
+import dev.cloudhop.api.UnsupportedCapabilityException;
+import dev.cloudhop.api.compute.ComputeService;
+import dev.cloudhop.api.compute.Node;
+import dev.cloudhop.api.compute.NodeSpec;
+import dev.cloudhop.api.compute.NodeStatus;
+import dev.cloudhop.api.compute.ScriptResult;
+import dev.cloudhop.api.naming.NameKind;
+import dev.cloudhop.api.naming.NamingRules;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.jclouds.compute.ComputeServiceContext;
+import org.jclouds.compute.RunNodesException;
+import org.jclouds.compute.domain.ExecResponse;
+import org.jclouds.compute.domain.NodeMetadata;
+import org.jclouds.compute.domain.Template;
+import org.jclouds.compute.options.TemplateOptions;
+
+/**
+ * Cloudhop's {@link ComputeService} over any jclouds compute service. Tags are stored as jclouds user
+ * metadata; groups are jclouds groups. Thread-safe; the context is built on first use.
+ */
+public final class JcloudsComputeService implements ComputeService, AutoCloseable {
+
+    private final SiteInfo site;
+    private final NamingRules rules;
+    private final Set<Capability> capabilities;
+    private final LazyContext<ComputeServiceContext> context;
+
+    /**
+     * @param site           the site, for error contexts
+     * @param rules          the provider's naming rules (node groups)
+     * @param capabilities   the provider's capabilities: launch, user data and scripts are refused without them
+     * @param contextFactory builds the jclouds context on first use
+     */
+    public JcloudsComputeService(SiteInfo site, NamingRules rules, Set<Capability> capabilities,
+                                 Supplier<ComputeServiceContext> contextFactory) {
+        this.site = Objects.requireNonNull(site, "site");
+        this.rules = Objects.requireNonNull(rules, "rules");
+        this.capabilities = Set.copyOf(capabilities);
+        this.context = new LazyContext<>(contextFactory);
+    }
+
+    /** The underlying jclouds compute service: the escape hatch. */
+    public org.jclouds.compute.ComputeService jclouds() {
+        return context.get().getComputeService();
+    }
+
+    private <T> T call(ErrorContext ctx, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw JcloudsErrors.translate(e, ctx);
+        }
+    }
+
+    private void require(Capability capability, ErrorContext ctx, String what) {
+        if (!capabilities.contains(capability)) {
+            throw new UnsupportedCapabilityException(ctx, "provider " + site.provider() + " cannot " + what
+                    + " (capability " + capability + ")");
+        }
+    }
+
+    @Override
+    public List<Node> listNodes() {
+        ErrorContext ctx = ErrorContext.of(site, "compute.list");
+        require(Capability.COMPUTE, ctx, "list nodes");
+        return call(ctx, () -> jclouds().listNodesDetailsMatching(n -> true).stream()
+                .map(n -> (NodeMetadata) n)
+                .filter(n -> n.getStatus() != NodeMetadata.Status.TERMINATED)
+                .map(JcloudsComputeService::node)
+                .toList());
+    }
+
+    @Override
+    public List<Node> listNodes(String group) {
+        Objects.requireNonNull(group, "group");
+        return listNodes().stream().filter(n -> n.group().equals(group)).toList();
+    }
+
+    @Override
+    public Optional<Node> node(String id) {
+        ErrorContext ctx = ErrorContext.of(site, "compute.get", id);
+        require(Capability.COMPUTE, ctx, "look up nodes");
+        return call(ctx, () -> Optional.ofNullable(jclouds().getNodeMetadata(id))
+                .filter(n -> n.getStatus() != NodeMetadata.Status.TERMINATED)
+                .map(JcloudsComputeService::node));
+    }
+
+    @Override
+    public List<Node> launch(NodeSpec spec, int count) {
+        ErrorContext ctx = ErrorContext.of(site, "compute.launch", spec.group());
+        require(Capability.COMPUTE_LAUNCH, ctx, "launch nodes");
+        if (count < 1) {
+            throw new InvalidRequestException(ctx, "node count must be at least 1, was " + count);
+        }
+        rules.firstViolation(NameKind.NODE_GROUP, spec.group()).ifPresent(reason -> {
+            throw new InvalidRequestException(ctx, "node group '" + spec.group() + "' is invalid: " + reason);
+        });
+        if (spec.userData().isPresent()) {
+            require(Capability.COMPUTE_USER_DATA, ctx, "pass user data to nodes");
+        }
+        return call(ctx, () -> {
+            Template template;
+            try {
+                template = jclouds().templateBuilder().imageId(spec.image()).hardwareId(spec.size()).build();
+            } catch (NoSuchElementException | IllegalArgumentException e) {
+                throw new InvalidRequestException(ctx, "no image '" + spec.image() + "' with size '" + spec.size()
+                        + "' on provider " + site.provider(), e);
+            }
+            TemplateOptions options = template.getOptions().userMetadata(spec.tags());
+            spec.userData().ifPresent(data -> userData(options, data));
+            try {
+                return jclouds().createNodesInGroup(spec.group(), count, template).stream()
+                        .map(n -> node((NodeMetadata) n)).toList();
+            } catch (RunNodesException e) {
+                e.getSuccessfulNodes().forEach(n -> jclouds().destroyNode(n.getId()));
+                throw new UnavailableException(ctx, "launching " + count + " nodes failed for "
+                        + e.getNodeErrors().size() + " of them; the others were destroyed", e);
+            }
+        });
+    }
+
+    /** jclouds has no portable user data: providers that support it expose it on their own options class. */
+    private static void userData(TemplateOptions options, String data) {
+        try {
+            options.getClass().getMethod("userData", byte[].class)
+                    .invoke(options, (Object) data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("template options " + options.getClass().getName() + " take no user data", e);
+        }
+    }
+
+    @Override
+    public boolean destroy(String id) {
+        ErrorContext ctx = ErrorContext.of(site, "compute.destroy", id);
+        require(Capability.COMPUTE_LAUNCH, ctx, "destroy nodes");
+        return call(ctx, () -> {
+            NodeMetadata node = jclouds().getNodeMetadata(id);
+            if (node == null || node.getStatus() == NodeMetadata.Status.TERMINATED) {
+                return false;
+            }
+            jclouds().destroyNode(id);
+            return true;
+        });
+    }
+
+    @Override
+    public ScriptResult runScript(String id, String script, Duration timeout) {
+        ErrorContext ctx = ErrorContext.of(site, "compute.script", id);
+        require(Capability.COMPUTE_RUN_SCRIPT, ctx, "run scripts");
+        return call(ctx, () -> {
+            if (jclouds().getNodeMetadata(id) == null) {
+                throw new NotFoundException(ctx, "node '" + id + "' does not exist");
+            }
+            try {
+                ExecResponse response = jclouds().submitScriptOnNode(id, script,
+                        org.jclouds.compute.options.RunScriptOptions.Builder.wrapInInitScript(false).runAsRoot(false))
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return new ScriptResult(response.getExitStatus(), response.getOutput(), response.getError());
+            } catch (TimeoutException e) {
+                throw new UnavailableException(ctx, "script did not finish within " + timeout, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UnavailableException(ctx, "interrupted", e);
+            } catch (ExecutionException e) {
+                throw JcloudsErrors.translate(e.getCause(), ctx);
+            }
+        });
+    }
+
+    private static Node node(NodeMetadata n) {
+        Map<String, String> tags = n.getUserMetadata() == null ? Map.of() : n.getUserMetadata();
+        return new Node(n.getId(), n.getGroup() == null ? "" : n.getGroup(), status(n.getStatus()),
+                n.getImageId() == null ? "" : n.getImageId(), List.copyOf(n.getPublicAddresses()),
+                List.copyOf(n.getPrivateAddresses()), tags);
+    }
+
+    private static NodeStatus status(NodeMetadata.Status status) {
+        if (status == null) {
+            return NodeStatus.UNKNOWN;
+        }
+        return switch (status) {
+            case PENDING -> NodeStatus.PENDING;
+            case RUNNING -> NodeStatus.RUNNING;
+            case SUSPENDED -> NodeStatus.SUSPENDED;
+            case TERMINATED -> NodeStatus.TERMINATED;
+            case ERROR -> NodeStatus.ERROR;
+            default -> NodeStatus.UNKNOWN;
+        };
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JcloudsComputeService[" + site + "]";
+    }
+}
