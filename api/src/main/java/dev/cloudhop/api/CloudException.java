@@ -21,7 +21,7 @@ public abstract sealed class CloudException extends RuntimeException
 
     private static final long serialVersionUID = 1L;
 
-    private final transient ErrorContext context;
+    private final ErrorContext context;
 
     CloudException(ErrorContext context, String message, Throwable cause) {
         super(Objects.requireNonNull(context, "context").describe() + ": " + Objects.requireNonNull(message, "message"),

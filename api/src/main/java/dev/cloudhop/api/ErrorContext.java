@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param target    what the operation addressed, e.g. {@code "orders/42.json"} or a queue name; may be
  *                  empty, never null. Never holds a secret.
  */
-public record ErrorContext(SiteInfo site, String operation, String target) {
+public record ErrorContext(SiteInfo site, String operation, String target) implements java.io.Serializable {
 
     /** Validates the components. */
     public ErrorContext {

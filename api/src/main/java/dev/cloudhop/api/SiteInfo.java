@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param provider the provider id, e.g. {@code "azure"}, {@code "aws"}, {@code "local"}; never blank
  * @param region   the region or data-centre name as configured; never blank
  */
-public record SiteInfo(String id, String provider, String region) {
+public record SiteInfo(String id, String provider, String region) implements java.io.Serializable {
 
     /** Validates that no component is null or blank. */
     public SiteInfo {

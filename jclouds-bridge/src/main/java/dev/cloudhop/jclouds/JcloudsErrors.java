@@ -70,7 +70,9 @@ public final class JcloudsErrors {
             return new UnauthorizedException(context, "credentials rejected or not permitted", t);
         }
         if (t instanceof HttpResponseException http && http.getResponse() != null) {
-            return byStatus(http.getResponse(), http.getContent(), t, context);
+            // The provider's error code (S3 "SlowDown", Azure "ServerBusy") is in the body, or, once a
+            // provider has parsed the body (AWSResponseException), in the message.
+            return byStatus(http.getResponse(), http.getContent() + " " + http.getMessage(), t, context);
         }
         if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
             return new UnavailableException(context, "cannot connect: " + describe(t), t);

@@ -45,6 +45,30 @@ public record RecordSet(String name, RecordType type, Duration ttl, List<String>
         return new RecordSet(name, type, ttl, List.of(values));
     }
 
+    /** RFC 5952 text form: lower case, no leading zeros, the longest run of two or more zero groups as "::". */
+    static String compressIpv6(String expanded) {
+        String[] groups = expanded.toLowerCase(java.util.Locale.ROOT).split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            groups[i] = groups[i].replaceFirst("^0+(?=.)", "");
+            int j = i;
+            while (j < groups.length && groups[j].replaceFirst("^0+(?=.)", "").equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        return head + "::" + tail;
+    }
+
     private static String validate(String name, RecordType type, String value) {
         Objects.requireNonNull(value, "record value");
         return switch (type) {
@@ -59,7 +83,7 @@ public record RecordSet(String name, RecordType type, Duration ttl, List<String>
                     throw new IllegalArgumentException("AAAA record " + name + ": '" + value + "' is not an IPv6 address");
                 }
                 try {
-                    yield InetAddress.getByName(value).getHostAddress().toLowerCase(java.util.Locale.ROOT);
+                    yield compressIpv6(InetAddress.getByName(value).getHostAddress());
                 } catch (UnknownHostException e) {
                     throw new IllegalArgumentException("AAAA record " + name + ": '" + value + "' is not an IPv6 address", e);
                 }

@@ -57,9 +57,10 @@ public interface QueueService {
     /**
      * Acknowledges (deletes) a delivered message. Idempotent for a message already deleted.
      *
-     * @param receipt {@link ReceivedMessage#receipt()}
      * <p>A receipt superseded by a later delivery (its visibility had expired) does not delete the message;
      * providers that can tell (Azure, local) throw {@link dev.cloudhop.api.ConflictException}, SQS ignores it.
+     *
+     * @param receipt {@link ReceivedMessage#receipt()}
      */
     void ack(String queue, String receipt);
 

@@ -27,7 +27,11 @@ class RecordSetTest {
     @Test
     void ipv6IsNormalised() {
         assertThat(RecordSet.of("a.example.com", RecordType.AAAA, Duration.ZERO, "2001:DB8:0:0:0:0:0:1").values())
-                .containsExactly("2001:db8:0:0:0:0:0:1");
+                .containsExactly("2001:db8::1");
+        assertThat(RecordSet.compressIpv6("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+        assertThat(RecordSet.compressIpv6("0:0:0:0:0:0:0:0")).isEqualTo("::");
+        assertThat(RecordSet.compressIpv6("fe80:0:0:1:0:0:0:2")).isEqualTo("fe80:0:0:1::2");
+        assertThat(RecordSet.compressIpv6("2001:db8:1:2:3:4:5:6")).isEqualTo("2001:db8:1:2:3:4:5:6");
     }
 
     @Test
