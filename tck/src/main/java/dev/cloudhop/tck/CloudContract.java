@@ -6,7 +6,10 @@ import dev.cloudhop.api.Capability;
 import dev.cloudhop.api.Cloud;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
@@ -22,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 public abstract class CloudContract {
 
     private Cloud cloud;
+    private final Deque<Runnable> cleanups = new ArrayDeque<>();
 
     /** Opens the site under test; called once before the suite's tests. */
     protected abstract Cloud createCloud();
@@ -40,6 +44,25 @@ public abstract class CloudContract {
     final void closeCloud() {
         if (cloud != null && closeCloudAfterSuite()) {
             cloud.close();
+        }
+    }
+
+    /**
+     * Registers a best-effort clean-up (deleting a queue, destroying a node) to run after the current
+     * test, in reverse order of registration; its failures never fail the test.
+     */
+    protected final void afterTest(Runnable cleanup) {
+        cleanups.push(cleanup);
+    }
+
+    @AfterEach
+    final void runCleanups() {
+        while (!cleanups.isEmpty()) {
+            try {
+                cleanups.pop().run();
+            } catch (RuntimeException ignored) {
+                // best effort: the test's own assertions matter more than clean-up failures
+            }
         }
     }
 

@@ -14,13 +14,11 @@ import dev.cloudhop.api.compute.NodeSpec;
 import dev.cloudhop.api.compute.NodeStatus;
 import dev.cloudhop.api.compute.ScriptResult;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +40,6 @@ public abstract class ComputeServiceContract extends CloudContract {
 
     private static final Map<String, String> TCK_TAGS = Map.of("cloudhop-tck", "true", "suite", "compute");
 
-    private final List<String> nodesToDestroy = new ArrayList<>();
 
     /**
      * A spec for the cheapest node the provider can launch in {@code group}: an image and size that are
@@ -65,17 +62,6 @@ public abstract class ComputeServiceContract extends CloudContract {
         return Duration.ofSeconds(60);
     }
 
-    @AfterEach
-    final void destroyNodes() {
-        for (String id : nodesToDestroy) {
-            try {
-                compute().destroy(id);
-            } catch (RuntimeException ignored) {
-                // best effort
-            }
-        }
-        nodesToDestroy.clear();
-    }
 
     // ------------------------------------------------------------------------------------------------
     // life cycle
@@ -262,7 +248,7 @@ public abstract class ComputeServiceContract extends CloudContract {
     }
 
     private List<Node> track(List<Node> nodes) {
-        nodes.forEach(n -> nodesToDestroy.add(n.id()));
+        nodes.forEach(n -> afterTest(() -> compute().destroy(n.id())));
         return nodes;
     }
 

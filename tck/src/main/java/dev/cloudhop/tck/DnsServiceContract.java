@@ -13,13 +13,11 @@ import dev.cloudhop.api.dns.RecordSet;
 import dev.cloudhop.api.dns.RecordType;
 import dev.cloudhop.api.dns.Zone;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +36,6 @@ public abstract class DnsServiceContract extends CloudContract {
 
     private static final Duration TTL = Duration.ofSeconds(300);
 
-    private final List<String> zonesToDelete = new ArrayList<>();
 
     /**
      * The parent domain of the zones the suite creates; default {@code example.com}. A provider that can
@@ -53,17 +50,6 @@ public abstract class DnsServiceContract extends CloudContract {
         requireCapability(Capability.DNS);
     }
 
-    @AfterEach
-    final void deleteZones() {
-        for (String zone : zonesToDelete) {
-            try {
-                dns().deleteZone(zone);
-            } catch (RuntimeException ignored) {
-                // best effort
-            }
-        }
-        zonesToDelete.clear();
-    }
 
     // ------------------------------------------------------------------------------------------------
     // zones
@@ -71,7 +57,7 @@ public abstract class DnsServiceContract extends CloudContract {
     @Test
     void createZoneReturnsTheNormalisedZoneAndIsIdempotent() {
         String name = zoneName();
-        zonesToDelete.add(name);
+        afterTest(() -> dns().deleteZone(name));
 
         Zone zone = dns().createZone(name);
 
@@ -333,7 +319,7 @@ public abstract class DnsServiceContract extends CloudContract {
 
     private Zone newZone() {
         String name = zoneName();
-        zonesToDelete.add(name);
+        afterTest(() -> dns().deleteZone(name));
         return dns().createZone(name);
     }
 

@@ -29,7 +29,6 @@ import java.util.Locale;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -52,8 +51,6 @@ public abstract class ErrorMappingContract extends CloudContract {
     private static final List<String> CREDENTIAL_WORDS = List.of("password", "accountkey", "secret");
 
     private final List<String> containersToDelete = new ArrayList<>();
-    private final List<String> queuesToDelete = new ArrayList<>();
-    private final List<String> nodesToDestroy = new ArrayList<>();
 
     /**
      * A spec for a node the provider can launch in {@code group}. Only used to provoke errors: an invalid
@@ -73,21 +70,6 @@ public abstract class ErrorMappingContract extends CloudContract {
         return Set.of();
     }
 
-    @AfterEach
-    final void cleanUp() {
-        for (String container : containersToDelete) {
-            quietly(() -> cloud().blobs().deleteContainer(container));
-        }
-        for (String queue : queuesToDelete) {
-            quietly(() -> cloud().queues().deleteQueue(queue));
-        }
-        for (String id : nodesToDestroy) {
-            quietly(() -> cloud().compute().destroy(id));
-        }
-        containersToDelete.clear();
-        queuesToDelete.clear();
-        nodesToDestroy.clear();
-    }
 
     // ------------------------------------------------------------------------------------------------
     // not found
@@ -197,7 +179,7 @@ public abstract class ErrorMappingContract extends CloudContract {
                     () -> cloud().blobs().createContainer(tooLong));
         }
         if (cloud().supports(Capability.QUEUE)) {
-            queuesToDelete.add("UPPER_case!");
+            afterTest(() -> cloud().queues().deleteQueue("UPPER_case!"));
             checkInvalid(softly, "queues().createQueue(\"UPPER_case!\")", "UPPER_case!",
                     () -> cloud().queues().createQueue("UPPER_case!"));
         }
@@ -316,7 +298,7 @@ public abstract class ErrorMappingContract extends CloudContract {
             };
             case QUEUE -> () -> {
                 String queue = uniqueName("tck");
-                queuesToDelete.add(queue);
+                afterTest(() -> cloud().queues().deleteQueue(queue));
                 cloud().queues().createQueue(queue);
             };
             case QUEUE_DEDUP -> () -> cloud().queues()
@@ -351,13 +333,13 @@ public abstract class ErrorMappingContract extends CloudContract {
 
     private String newQueue() {
         String queue = uniqueName("tck");
-        queuesToDelete.add(queue);
+        afterTest(() -> cloud().queues().deleteQueue(queue));
         cloud().queues().createQueue(queue);
         return queue;
     }
 
     private List<Node> track(List<Node> nodes) {
-        nodes.forEach(n -> nodesToDestroy.add(n.id()));
+        nodes.forEach(n -> afterTest(() -> cloud().compute().destroy(n.id())));
         return nodes;
     }
 

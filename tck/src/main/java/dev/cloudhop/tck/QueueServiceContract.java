@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +54,6 @@ public abstract class QueueServiceContract extends CloudContract {
 
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
 
-    private final List<String> queuesToDelete = new ArrayList<>();
 
     /**
      * How long a test waits for something a provider reports eventually: a depth, a redelivered or
@@ -85,17 +83,6 @@ public abstract class QueueServiceContract extends CloudContract {
         requireCapability(Capability.QUEUE);
     }
 
-    @AfterEach
-    final void deleteQueues() {
-        for (String queue : queuesToDelete) {
-            try {
-                queues().deleteQueue(queue);
-            } catch (RuntimeException ignored) {
-                // best effort: the test's own assertions matter more than cleanup failures
-            }
-        }
-        queuesToDelete.clear();
-    }
 
     // ------------------------------------------------------------------------------------------------
     // life cycle
@@ -103,7 +90,7 @@ public abstract class QueueServiceContract extends CloudContract {
     @Test
     void createQueueIsIdempotentAndTheQueueExistsAndIsListed() {
         String queue = uniqueName("tck");
-        queuesToDelete.add(queue);
+        afterTest(() -> queues().deleteQueue(queue));
 
         assertThat(queues().createQueue(queue)).as("first create").isTrue();
         assertThat(queues().createQueue(queue)).as("second create").isFalse();
@@ -449,7 +436,7 @@ public abstract class QueueServiceContract extends CloudContract {
         assertThat(invalid).as("names invalid for provider %s", rules.provider()).isNotEmpty();
 
         for (String name : invalid) {
-            queuesToDelete.add(name);
+            afterTest(() -> queues().deleteQueue(name));
             assertThatThrownBy(() -> queues().createQueue(name))
                     .as("createQueue(\"%s\")", name)
                     .isInstanceOf(InvalidRequestException.class)
@@ -522,7 +509,7 @@ public abstract class QueueServiceContract extends CloudContract {
 
     private String newQueue() {
         String queue = uniqueName("tck");
-        queuesToDelete.add(queue);
+        afterTest(() -> queues().deleteQueue(queue));
         assertThat(queues().createQueue(queue)).as("create %s", queue).isTrue();
         return queue;
     }
