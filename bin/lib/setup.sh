@@ -19,3 +19,18 @@ ensure_java_and_maven() {
     apt_install maven
   fi
 }
+
+# A Python virtual environment under $CLOUDHOP_TOOLS/NAME with the given pip requirements (pinned),
+# reused when its marker says the same requirements are installed.
+ensure_venv() {
+  local name="$1"; shift
+  local dir="$CLOUDHOP_TOOLS/$name"
+  local want="$*"
+  if [ -f "$dir/.installed" ] && [ "$(cat "$dir/.installed")" = "$want" ]; then
+    return 0
+  fi
+  rm -rf "$dir"
+  python3 -m venv "$dir"
+  "$dir/bin/pip" install -q --disable-pip-version-check "$@"
+  echo "$want" > "$dir/.installed"
+}
