@@ -164,8 +164,15 @@ public final class JcloudsBlobStore implements BlobStore, AutoCloseable {
         if (!options.conditional()) {
             return upload(id, content, options, ctx);
         }
-        if (conditionalWrites == ConditionalWrites.UNSUPPORTED) {
-            throw new UnsupportedCapabilityException(ctx, "provider " + site.provider() + " cannot write conditionally");
+        switch (conditionalWrites.mode()) {
+            case UNSUPPORTED -> throw new UnsupportedCapabilityException(ctx, "provider " + site.provider()
+                    + " cannot write conditionally");
+            case NATIVE -> {
+                return call(ctx, () -> conditionalWrites.nativePut().put(id, content, options, ctx));
+            }
+            case IN_PROCESS_LOCK -> {
+                // below
+            }
         }
         ReentrantLock lock = locks[Math.floorMod(id.hashCode(), LOCK_STRIPES)];
         lock.lock();

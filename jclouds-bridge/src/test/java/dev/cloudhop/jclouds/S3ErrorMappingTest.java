@@ -39,7 +39,7 @@ class S3ErrorMappingTest extends RemoteErrorMappingContract {
         JcloudsBlobStore blobs = new JcloudsBlobStore(SITE, NamingRules.AWS,
                 () -> ContextBuilder.newBuilder("s3").endpoint(endpoint.toString()).credentials("test", "test")
                         .overrides(overrides).buildView(BlobStoreContext.class),
-                ConditionalWrites.UNSUPPORTED, JcloudsBlobStore.DEFAULT_MULTIPART_THRESHOLD);
+                ConditionalWrites.unsupported(), JcloudsBlobStore.DEFAULT_MULTIPART_THRESHOLD);
         return new BlobOnlyCloud(blobs);
     }
 

@@ -35,7 +35,7 @@ final class LocalModule extends AbstractModule {
     BlobStore blobs(SiteInfo site) {
         return new JcloudsBlobStore(site, NamingRules.LOCAL,
                 () -> ContextBuilder.newBuilder("transient").name(site.id()).buildView(BlobStoreContext.class),
-                ConditionalWrites.IN_PROCESS_LOCK, JcloudsBlobStore.DEFAULT_MULTIPART_THRESHOLD);
+                ConditionalWrites.inProcessLock(), JcloudsBlobStore.DEFAULT_MULTIPART_THRESHOLD);
     }
 
     @Provides
