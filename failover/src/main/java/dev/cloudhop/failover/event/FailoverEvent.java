@@ -1,0 +1,48 @@
+package dev.cloudhop.failover.event;
+
+import dev.cloudhop.failover.Service;
+import java.time.Duration;
+import java.time.Instant;
+
+/** Everything the facade does or sees, as typed events: subscribe with {@link EventStream#subscribe}. */
+public sealed interface FailoverEvent {
+
+    /** When it happened, by the facade's clock. */
+    Instant at();
+
+    /** Health of a service of a site changed. */
+    record SiteHealthChanged(Instant at, String site, Service service, boolean up, String reason) implements FailoverEvent {
+    }
+
+    /** A failover (or failback) began. */
+    record FailoverStarted(Instant at, String from, String to, String reason) implements FailoverEvent {
+    }
+
+    /** One step of a runbook finished. */
+    record RunbookStepCompleted(Instant at, String step, Duration took, boolean ok, String detail) implements FailoverEvent {
+    }
+
+    /** Clients now go to another site. */
+    record ActiveSiteChanged(Instant at, String from, String to, long epoch) implements FailoverEvent {
+    }
+
+    /** A failover finished (successfully or not). */
+    record FailoverCompleted(Instant at, String from, String to, boolean ok, Duration took) implements FailoverEvent {
+    }
+
+    /** A queue send that could not reach its site was captured locally. */
+    record MessageCaptured(Instant at, String site, String queue, String dedupKey) implements FailoverEvent {
+    }
+
+    /** Captured or stranded messages were delivered to the active site. */
+    record MessagesReplayed(Instant at, String queue, int count, String toSite, String source) implements FailoverEvent {
+    }
+
+    /** A fault was switched on or off in the switchboard. */
+    record FaultChanged(Instant at, String site, Service service, String fault, boolean on) implements FailoverEvent {
+    }
+
+    /** A write of a fenced (stale) primary was refused. */
+    record WriteFenced(Instant at, String site, long epoch, long siteEpoch) implements FailoverEvent {
+    }
+}

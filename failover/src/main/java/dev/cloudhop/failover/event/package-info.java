@@ -1,0 +1,2 @@
+/** Typed events of the failover facade. */
+package dev.cloudhop.failover.event;

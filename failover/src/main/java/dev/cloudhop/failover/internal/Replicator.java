@@ -1,0 +1,226 @@
+package dev.cloudhop.failover.internal;
+
+import dev.cloudhop.api.CloudException;
+import dev.cloudhop.api.blob.Blob;
+import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.api.blob.PutOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Copies blob writes from the site that took them to every other site, streaming (no buffering), newest
+ * state wins: a key pending for a target is copied once, from wherever it was last written. Targets that
+ * are down keep their backlog until they return. The backlog per target is what the RPO is made of; its
+ * oldest entry's age is the replication lag. Thread-safe; one worker thread.
+ */
+public final class Replicator implements AutoCloseable {
+
+    /** A pending change of one blob, for one target. */
+    private record Pending(BlobId id, String source, boolean delete, Instant ackedAt) {
+    }
+
+    private final List<InterceptedSite> sites;
+    private final Predicate<String> blobUp;
+    private final Clock clock;
+    private final Map<String, LinkedHashMap<BlobId, Pending>> backlog = new LinkedHashMap<>();
+    private final Thread worker;
+    private volatile boolean closed;
+    private long replicated;
+    private long dropped;
+
+    /**
+     * @param sites  every site
+     * @param blobUp whether a site's blob service is up (copies to or from down sites wait)
+     * @param clock  for lag
+     */
+    public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock) {
+        this.sites = sites;
+        this.blobUp = blobUp;
+        this.clock = clock;
+        for (InterceptedSite s : sites) {
+            backlog.put(s.id(), new LinkedHashMap<>());
+        }
+        worker = new Thread(this::run, "cloudhop-replicator");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Records that {@code id} was written (or deleted) at {@code source} and must reach every other site. */
+    public void written(String source, BlobId id, boolean delete) {
+        Instant now = clock.instant();
+        synchronized (this) {
+            for (InterceptedSite s : sites) {
+                if (!s.id().equals(source)) {
+                    LinkedHashMap<BlobId, Pending> q = backlog.get(s.id());
+                    Pending previous = q.remove(id);
+                    // Keep the first acknowledgement time: the lag is counted from the oldest unreplicated write.
+                    q.put(id, new Pending(id, source, delete, previous == null ? now : previous.ackedAt()));
+                }
+            }
+            notifyAll();
+        }
+    }
+
+    /** Copies {@code id} to every other up site now (synchronous replication); failures stay in the backlog. */
+    public void replicateNow(String source, BlobId id, boolean delete) {
+        written(source, id, delete);
+        for (InterceptedSite target : sites) {
+            if (!target.id().equals(source) && blobUp.test(target.id())) {
+                Pending p;
+                synchronized (this) {
+                    p = backlog.get(target.id()).get(id);
+                }
+                if (p != null) {
+                    attempt(target, p);
+                }
+            }
+        }
+    }
+
+    /** Writes waiting to reach {@code target}. */
+    public synchronized int pending(String target) {
+        return backlog.get(target).size();
+    }
+
+    /** All writes waiting anywhere. */
+    public synchronized int pendingTotal() {
+        return backlog.values().stream().mapToInt(Map::size).sum();
+    }
+
+    /** Blobs replicated so far. */
+    public synchronized long replicated() {
+        return replicated;
+    }
+
+    /** Writes that could not be replicated for a non-transient reason (e.g. a name the target rejects). */
+    public synchronized long dropped() {
+        return dropped;
+    }
+
+    /** Age of the oldest write not yet at {@code target}; zero when none. */
+    public synchronized Duration lag(String target) {
+        return backlog.get(target).values().stream().map(Pending::ackedAt).min(Instant::compareTo)
+                .map(t -> Duration.between(t, clock.instant())).orElse(Duration.ZERO);
+    }
+
+    /** The largest lag over all targets. */
+    public synchronized Duration maxLag() {
+        return backlog.keySet().stream().map(this::lag).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+
+    /**
+     * Waits until nothing that can be copied to {@code target} is pending (its sources that are up have
+     * been drained), or {@code timeout} passes.
+     *
+     * @return the writes still pending for {@code target}: the ones whose source is down
+     */
+    public int settle(String target, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (this) {
+            while (true) {
+                boolean copyable = backlog.get(target).values().stream().anyMatch(p -> blobUp.test(p.source()));
+                if (!copyable || !blobUp.test(target)) {
+                    return backlog.get(target).size();
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return backlog.get(target).size();
+                }
+                notifyAll();
+                wait(Math.max(1, Math.min(50, left / 1_000_000)));
+            }
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            Optional<Map.Entry<InterceptedSite, Pending>> next = next();
+            if (next.isEmpty()) {
+                synchronized (this) {
+                    try {
+                        wait(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                continue;
+            }
+            attempt(next.get().getKey(), next.get().getValue());
+        }
+    }
+
+    private synchronized Optional<Map.Entry<InterceptedSite, Pending>> next() {
+        for (InterceptedSite target : sites) {
+            if (!blobUp.test(target.id())) {
+                continue;
+            }
+            for (Pending p : backlog.get(target.id()).values()) {
+                if (blobUp.test(p.source())) {
+                    return Optional.of(Map.entry(target, p));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void attempt(InterceptedSite target, Pending p) {
+        InterceptedSite source = sites.stream().filter(s -> s.id().equals(p.source())).findFirst().orElseThrow();
+        try {
+            if (p.delete()) {
+                target.blobs().delete(p.id());
+            } else {
+                Optional<Blob> blob = source.blobs().get(p.id());
+                if (blob.isEmpty()) {
+                    target.blobs().delete(p.id());
+                } else {
+                    try (Blob b = blob.get()) {
+                        if (!target.blobs().containerExists(p.id().container())) {
+                            target.blobs().createContainer(p.id().container());
+                        }
+                        target.blobs().put(p.id(), BlobContent.of(b.content(), b.info().size()),
+                                PutOptions.DEFAULT.withContentType(b.info().contentType()).withUserMetadata(b.info().userMetadata()));
+                    }
+                }
+            }
+            synchronized (this) {
+                LinkedHashMap<BlobId, Pending> q = backlog.get(target.id());
+                // Only clear it if nothing newer arrived meanwhile.
+                if (q.get(p.id()) == p) {
+                    q.remove(p.id());
+                }
+                replicated++;
+                notifyAll();
+            }
+        } catch (CloudException e) {
+            if (!e.retryable()) {
+                // A caller-type error (e.g. a name the target provider rejects) will not heal by retrying.
+                synchronized (this) {
+                    backlog.get(target.id()).remove(p.id(), p);
+                    dropped++;
+                }
+                return;
+            }
+            // Stays pending; health tracking sees unavailability through the intercepted services.
+            synchronized (this) {
+                try {
+                    wait(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        worker.interrupt();
+    }
+}

@@ -1,0 +1,527 @@
+package dev.cloudhop.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cloudhop.api.ConflictException;
+import dev.cloudhop.api.UnavailableException;
+import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.api.config.ConfigException;
+import dev.cloudhop.api.dns.RecordType;
+import dev.cloudhop.api.queue.OutgoingMessage;
+import dev.cloudhop.api.queue.ReceiveOptions;
+import dev.cloudhop.api.queue.ReceivedMessage;
+import dev.cloudhop.failover.event.FailoverEvent;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class FailoverCloudTest {
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            toClose.get(i).close();
+        }
+    }
+
+    private Fixture fixture(String failover) {
+        Fixture f = new Fixture(failover);
+        toClose.add(f);
+        return f;
+    }
+
+    private FailoverCloud facade(Fixture f) {
+        FailoverCloud c = f.facade();
+        toClose.add(c);
+        return c;
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    private static String text(FailoverCloud cloud, String site, BlobId id) {
+        return cloud.rawSite(site).blobs().get(id).map(b -> new String(b.readAllBytes(), StandardCharsets.UTF_8)).orElse(null);
+    }
+
+    @Nested
+    class Runbook {
+
+        @Test
+        void aManualFailoverRunsEveryStepInOrderAndSwitchesDns() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("catalog");
+            cloud.queues().createQueue("orders");
+            assertThat(cloud.activeSite()).isEqualTo("azure");
+            long epoch = cloud.epoch();
+
+            RunbookReport report = cloud.failover("aws");
+
+            assertThat(report.ok()).isTrue();
+            assertThat(report.steps()).extracting(RunbookReport.Step::name)
+                    .containsExactly("fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay", "verify");
+            assertThat(report.steps()).allSatisfy(s -> assertThat(s.ok()).as(s.name() + ": " + s.detail()).isTrue());
+            assertThat(cloud.activeSite()).isEqualTo("aws");
+            assertThat(cloud.epoch()).isEqualTo(epoch + 1).isEqualTo(report.epoch());
+            assertThat(f.sites.site("onprem").dns().get("shop.example.com", "www.shop.example.com", RecordType.A))
+                    .hasValueSatisfying(r -> assertThat(r.values()).containsExactly("10.1.0.10"));
+            assertThat(cloud.rawSite("aws").blobs().containerExists("catalog")).isTrue();
+            assertThat(cloud.rawSite("aws").queues().queueExists("orders")).isTrue();
+            assertThat(report.toJson()).contains("\"to\":\"aws\"", "\"name\":\"switch-dns\"");
+            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(7);
+            assertThat(cloud.meters().get("cloudhop.site.active").tag("site", "aws").gauge().value()).isEqualTo(1.0);
+            assertThat(cloud.meters().get("cloudhop.failovers").counter().count()).isEqualTo(1.0);
+        }
+
+        @Test
+        void aRegionOutageUnderTrafficIsDetectedPassivelyAndTheWriteIsRetriedAtTheNewSite() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("orders");
+
+            cloud.switchboard().inject("azure", Fault.unavailable());
+            // Each failed attempt counts; the third consecutive one marks azure down and triggers failover,
+            // and the write waits for it and lands at aws.
+            List<Throwable> failures = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                try {
+                    cloud.blobs().put(BlobId.of("orders", "o" + i), BlobContent.ofUtf8("order " + i));
+                } catch (UnavailableException e) {
+                    failures.add(e);
+                }
+            }
+
+            assertThat(cloud.activeSite()).isEqualTo("aws");
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(failures).as("the calls before detection fail fast; the one that trips detection is redirected")
+                    .hasSize(2);
+            assertThat(text(cloud, "aws", BlobId.of("orders", "o2"))).isEqualTo("order 2");
+            assertThat(cloud.failovers()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).startsWith("automatic: blob down at azure");
+                assertThat(r.from()).isEqualTo("azure");
+            });
+            assertThat(cloud.health().isUp("azure", Service.BLOB)).isFalse();
+        }
+
+        @Test
+        void probesDetectAnOutageWithoutTrafficAfterTheToleratedFailures() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.switchboard().inject("azure", Fault.unavailable());
+
+            cloud.probeNow();
+            assertThat(cloud.health().isUp("azure", Service.BLOB)).as("one failed probe is tolerated").isTrue();
+            cloud.probeNow();
+            assertThat(cloud.health().isUp("azure", Service.BLOB)).isFalse();
+            await(() -> "aws".equals(cloud.activeSite()), "automatic failover to aws");
+        }
+
+        @Test
+        void aBlackholedSiteIsDetectedByProbeTimeouts() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("timeout = 500 ms", "timeout = 150 ms"));
+            FailoverCloud cloud = facade(f);
+            cloud.switchboard().inject("azure", Fault.blackhole());
+            cloud.probeNow();
+            cloud.probeNow();
+            await(() -> "aws".equals(cloud.activeSite()), "failover away from the blackholed site");
+            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.SiteHealthChanged h && !h.up())
+                    .first().satisfies(e -> assertThat(((FailoverEvent.SiteHealthChanged) e).reason()).contains("timed out"));
+        }
+
+        @Test
+        void whenEveryCloudIsDownTheFacadeMovesToOnPrem() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.switchboard().inject("azure", Fault.unavailable());
+            cloud.switchboard().inject("aws", Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            await(() -> "onprem".equals(cloud.activeSite()), "failover to onprem");
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(f.sites.site("onprem").dns().get("shop.example.com", "www.shop.example.com", RecordType.A))
+                    .hasValueSatisfying(r -> assertThat(r.values()).containsExactly("192.168.0.10"));
+        }
+
+        @Test
+        void failbackReturnsToThePrimaryAndMovesStrandedMessages() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.queues().createQueue("orders");
+            cloud.queues().send("orders", OutgoingMessage.of("sent before the outage").withDedupKey("k1"));
+            cloud.switchboard().inject("azure", Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            await(() -> "aws".equals(cloud.activeSite()), "failover");
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+
+            cloud.switchboard().clear("azure");
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            // Recovery fenced azure at the new epoch and moved its stranded message to the active site.
+            assertThat(cloud.rawSite("aws").queues().approximateDepth("orders")).isEqualTo(1);
+
+            RunbookReport back = cloud.failback();
+            assertThat(back.ok()).isTrue();
+            assertThat(cloud.activeSite()).isEqualTo("azure");
+            List<ReceivedMessage> got = cloud.queues().receive("orders", ReceiveOptions.DEFAULT.withMaxMessages(10));
+            assertThat(got).extracting(ReceivedMessage::bodyAsString).containsExactly("sent before the outage");
+            cloud.queues().ack("orders", got.get(0).receipt());
+            assertThat(cloud.queues().approximateDepth("orders")).isZero();
+        }
+
+        @Test
+        void automaticFailbackRunsWhenThePrimaryIsHealthyAgain() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  failback = automatic"));
+            FailoverCloud cloud = facade(f);
+            cloud.switchboard().inject("azure", Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            await(() -> "aws".equals(cloud.activeSite()), "failover");
+            cloud.switchboard().clear("azure");
+            cloud.probeNow();
+            await(() -> "azure".equals(cloud.activeSite()), "automatic failback");
+            assertThat(cloud.failovers()).extracting(RunbookReport::reason).last().asString().startsWith("automatic failback");
+        }
+
+        @Test
+        void theRedeployTopologyProvisionsComputeDuringFailover() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  topology = redeploy\n  redeploy { group = web, image = \"57\", size = small, count = 2 }"));
+            FailoverCloud cloud = facade(f);
+            assertThat(cloud.rawSite("aws").compute().listNodes("web")).isEmpty();
+
+            RunbookReport report = cloud.failover("aws");
+
+            assertThat(report.steps()).extracting(RunbookReport.Step::name).contains("provision");
+            assertThat(report.stepTook("provision")).isPositive();
+            assertThat(cloud.rawSite("aws").compute().listNodes("web")).hasSize(2);
+            assertThat(cloud.compute().listNodes("web")).hasSize(2);
+            assertThat(cloud.failover("azure").ok()).isTrue();
+            assertThat(cloud.rawSite("azure").compute().listNodes("web")).hasSize(2);
+        }
+
+        @Test
+        void callerErrorsNeverCountAgainstASite() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            for (int i = 0; i < 10; i++) {
+                assertThatThrownBy(() -> cloud.blobs().put(BlobId.of("no-such-container", "x"), new byte[1]))
+                        .isInstanceOf(dev.cloudhop.api.NotFoundException.class);
+            }
+            assertThat(cloud.health().isUp("azure", Service.BLOB)).isTrue();
+            assertThat(cloud.activeSite()).isEqualTo("azure");
+        }
+    }
+
+    @Nested
+    class Fencing {
+
+        @Test
+        void aStaleInstancesWriteIsRefusedAndItFollowsTheNewPrimary() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud stale = facade(f);
+            FailoverCloud current = facade(f);
+            stale.blobs().createContainer("orders");
+            stale.blobs().put(BlobId.of("orders", "before"), new byte[] {1});
+
+            current.failover("aws");
+            f.clock.advance(Duration.ofSeconds(2)); // the stale instance's fence cache expires
+
+            assertThatThrownBy(() -> stale.blobs().put(BlobId.of("orders", "stale-write"), new byte[] {2}))
+                    .isInstanceOf(ConflictException.class).hasMessageContaining("epoch");
+            assertThat(stale.rawSite("azure").blobs().stat(BlobId.of("orders", "stale-write"))).isEmpty();
+            assertThat(stale.events().history()).anyMatch(e -> e instanceof FailoverEvent.WriteFenced);
+            assertThat(stale.activeSite()).isEqualTo("aws");
+            assertThat(stale.epoch()).isEqualTo(current.epoch());
+
+            stale.blobs().put(BlobId.of("orders", "after"), new byte[] {3});
+            assertThat(stale.rawSite("aws").blobs().stat(BlobId.of("orders", "after"))).isPresent();
+        }
+
+        @Test
+        void aNewInstanceAdoptsTheNewestFence() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud first = facade(f);
+            first.failover("onprem");
+            FailoverCloud second = facade(f);
+            assertThat(second.activeSite()).isEqualTo("onprem");
+            assertThat(second.epoch()).isEqualTo(first.epoch());
+        }
+    }
+
+    @Nested
+    class Replication {
+
+        @Test
+        void asyncWritesReachEveryOtherSiteAndTheBacklogIsTheRpo() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("catalog");
+            cloud.switchboard().inject("aws", Service.BLOB, Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            for (int i = 0; i < 5; i++) {
+                cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("product " + i));
+            }
+            f.clock.advance(Duration.ofSeconds(3));
+            await(() -> cloud.replicationBacklog("onprem") == 0, "replication to onprem");
+            assertThat(cloud.replicationBacklog("aws")).isEqualTo(5);
+            assertThat(cloud.replicationLag("aws")).isEqualTo(Duration.ofSeconds(3));
+            assertThat(cloud.meters().get("cloudhop.replication.pending").tag("site", "aws").gauge().value()).isEqualTo(5.0);
+
+            cloud.switchboard().clear("aws");
+            cloud.probeNow();
+            await(() -> cloud.replicationBacklog("aws") == 0, "replication to aws after recovery");
+            assertThat(text(cloud, "aws", BlobId.of("catalog", "p4"))).isEqualTo("product 4");
+            assertThat(cloud.replicationLag("aws")).isZero();
+        }
+
+        @Test
+        void writesNotReplicatedWhenThePrimaryFailsAreReportedByTheRunbook() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("orders");
+            // aws cannot receive replication (and is known to be down), then azure goes down: its writes are stranded.
+            cloud.switchboard().inject("aws", Service.BLOB, Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            for (int i = 0; i < 4; i++) {
+                cloud.blobs().put(BlobId.of("orders", "o" + i), new byte[] {(byte) i});
+            }
+            cloud.switchboard().inject("azure", Fault.unavailable());
+            cloud.switchboard().clear("aws");
+            RunbookReport report = cloud.failover("aws");
+            assertThat(report.unreplicatedWrites()).isEqualTo(4);
+            assertThat(report.steps()).filteredOn(s -> s.name().equals("settle-replication")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).startsWith("4 writes not replicated to aws"));
+        }
+
+        @Test
+        void syncReplicationAcknowledgesOnlyWhenEveryUpSiteHasTheWrite() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  replication.mode = sync"));
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("ledger");
+            cloud.blobs().put(BlobId.of("ledger", "t1"), BlobContent.ofUtf8("debit 10"));
+            assertThat(text(cloud, "aws", BlobId.of("ledger", "t1"))).isEqualTo("debit 10");
+            assertThat(text(cloud, "onprem", BlobId.of("ledger", "t1"))).isEqualTo("debit 10");
+            cloud.blobs().delete(BlobId.of("ledger", "t1"));
+            assertThat(cloud.rawSite("onprem").blobs().stat(BlobId.of("ledger", "t1"))).isEmpty();
+        }
+
+        @Test
+        void readsFallBackToAReplicaWhileTheActiveSiteIsUnavailable() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  automatic = false"));
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("catalog");
+            cloud.blobs().put(BlobId.of("catalog", "p1"), BlobContent.ofUtf8("product 1"));
+            await(() -> cloud.replicationBacklog("aws") == 0, "replication");
+            cloud.switchboard().inject("azure", Service.BLOB, Fault.unavailable());
+            assertThat(cloud.blobs().get(BlobId.of("catalog", "p1"))).hasValueSatisfying(
+                    b -> assertThat(new String(b.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("product 1"));
+            assertThat(cloud.activeSite()).as("automatic failover is off").isEqualTo("azure");
+        }
+    }
+
+    @Nested
+    class CaptureAndReducedFunctionality {
+
+        @Test
+        void aQueueOutageCapturesSendsAndReplaysThemOnceWhenItReturns() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud cloud = facade(f);
+            cloud.queues().createQueue("orders");
+            cloud.blobs().createContainer("catalog");
+            cloud.switchboard().inject("azure", Service.QUEUE, Fault.unavailable());
+
+            String id = cloud.queues().send("orders", OutgoingMessage.of("order 1").withDedupKey("order-1"));
+            cloud.probeNow();
+            cloud.probeNow();
+            String second = cloud.queues().send("orders", OutgoingMessage.of("order 2"));
+
+            assertThat(id).isEqualTo("captured:order-1");
+            assertThat(second).startsWith("captured:");
+            assertThat(cloud.capturedMessages()).isEqualTo(2);
+            assertThat(cloud.activeSite()).as("the queue is not critical: no failover").isEqualTo("azure");
+            assertThat(cloud.capability("ordering").available()).isFalse();
+            assertThat(cloud.capability("ordering").message()).isEqualTo("ordering is temporarily unavailable (queue down at site azure)");
+            assertThat(cloud.capability("catalog").available()).isTrue();
+            assertThat(cloud.meters().get("cloudhop.queue.captured").gauge().value()).isEqualTo(2.0);
+
+            cloud.switchboard().clear("azure");
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(cloud.capturedMessages()).isZero();
+            assertThat(cloud.capability("ordering").available()).isTrue();
+
+            Set<String> bodies = new HashSet<>();
+            List<ReceivedMessage> got;
+            while (!(got = cloud.queues().receive("orders", ReceiveOptions.DEFAULT.withMaxMessages(10))).isEmpty()) {
+                for (ReceivedMessage m : got) {
+                    assertThat(bodies.add(m.bodyAsString())).as("delivered once: " + m.bodyAsString()).isTrue();
+                    assertThat(m.attributes()).containsKey(FailoverCloud.DEDUP_ATTRIBUTE);
+                    cloud.queues().ack("orders", m.receipt());
+                }
+            }
+            assertThat(bodies).containsExactlyInAnyOrder("order 1", "order 2");
+        }
+
+        @Test
+        void capturedMessagesSurviveARestartOfTheFacade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+            String failover = Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  capture.directory = \"" + dir + "\"");
+            Fixture f = fixture(failover);
+            FailoverCloud first = f.facade();
+            first.queues().createQueue("orders");
+            first.switchboard().inject("azure", Service.QUEUE, Fault.unavailable());
+            first.queues().send("orders", OutgoingMessage.of("kept on disk"));
+            first.close();
+
+            FailoverCloud second = facade(f);
+            assertThat(second.capturedMessages()).isEqualTo(1);
+            second.queues().createQueue("orders");
+            second.probeNow();
+            assertThat(second.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(second.capturedMessages()).isZero();
+            assertThat(second.queues().receive("orders", ReceiveOptions.DEFAULT)).extracting(ReceivedMessage::bodyAsString)
+                    .containsExactly("kept on disk");
+        }
+
+        @Test
+        void anUnknownCapabilityNamesTheConfiguredOnes() {
+            FailoverCloud cloud = facade(fixture(Fixture.DEFAULT_FAILOVER));
+            assertThatThrownBy(() -> cloud.capability("shipping")).hasMessageContaining("ordering").hasMessageContaining("catalog");
+        }
+    }
+
+    @Nested
+    class Topologies {
+
+        @Test
+        void activeActiveSpreadsKeysAndMovesOnlyTheFailedSitesKeys() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  topology = active-active"));
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("carts");
+            Map<String, String> home = new java.util.HashMap<>();
+            for (int i = 0; i < 60; i++) {
+                String key = "carts/c" + i;
+                home.put(key, cloud.writeSite(key).id());
+            }
+            assertThat(new HashSet<>(home.values())).containsExactlyInAnyOrder("azure", "aws", "onprem");
+
+            cloud.switchboard().inject("aws", Service.BLOB, Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            for (Map.Entry<String, String> e : home.entrySet()) {
+                String now = cloud.writeSite(e.getKey()).id();
+                if (e.getValue().equals("aws")) {
+                    assertThat(now).isNotEqualTo("aws");
+                } else {
+                    assertThat(now).as("keys of healthy sites stay home").isEqualTo(e.getValue());
+                }
+            }
+            cloud.blobs().put(BlobId.of("carts", "c1"), BlobContent.ofUtf8("cart"));
+            assertThat(cloud.blobs().get(BlobId.of("carts", "c1"))).isPresent();
+        }
+
+        @Test
+        void weightedRoutingSpreadsReadsByWeight() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  routing = weighted\n  weights { azure = 3, aws = 1, onprem = 0 }"));
+            FailoverCloud cloud = facade(f);
+            Map<String, Integer> counts = new java.util.HashMap<>();
+            for (int i = 0; i < 2000; i++) {
+                counts.merge(cloud.readSite("k" + i).id(), 1, Integer::sum);
+            }
+            assertThat(counts.getOrDefault("onprem", 0)).isZero();
+            assertThat(counts.get("azure")).isBetween(1300, 1700);
+            assertThat(cloud.writeSite("k").id()).as("writes stay on the active site").isEqualTo("azure");
+        }
+    }
+
+    @Nested
+    class Switchboards {
+
+        @Test
+        void latencyDelaysCallsOfOneOperationOnly() {
+            FailoverCloud cloud = facade(fixture(Fixture.DEFAULT_FAILOVER));
+            cloud.blobs().createContainer("c-lat");
+            cloud.switchboard().inject("azure", Service.BLOB, "put", Fault.latency(Duration.ofMillis(200)));
+            long t = System.nanoTime();
+            cloud.blobs().put(BlobId.of("c-lat", "k"), new byte[1]);
+            assertThat(Duration.ofNanos(System.nanoTime() - t)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            long s = System.nanoTime();
+            cloud.blobs().stat(BlobId.of("c-lat", "k"));
+            assertThat(Duration.ofNanos(System.nanoTime() - s)).isLessThan(Duration.ofMillis(200));
+        }
+
+        @Test
+        void throttlingCountsAgainstHealth() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  automatic = false"));
+            FailoverCloud cloud = facade(f);
+            cloud.switchboard().inject("azure", Service.QUEUE, Fault.throttle());
+            for (int i = 0; i < 3; i++) {
+                assertThatThrownBy(() -> cloud.queues().queueExists("q")).isInstanceOf(dev.cloudhop.api.ThrottledException.class);
+            }
+            assertThat(cloud.health().isUp("azure", Service.QUEUE)).isFalse();
+        }
+    }
+
+    @Nested
+    class Configuration {
+
+        @Test
+        void problemsNameTheirFailoverKeys() {
+            assertThatThrownBy(() -> FailoverConfig.parse(Map.of(
+                    "priority", List.of("azure", "gcp"),
+                    "topology", "active-standby",
+                    "probe", Map.of("interval", "soon"),
+                    "dns", Map.of("zone", "z.example.com", "record", "www.z.example.com", "endpoints", Map.of("azure", "10.0.0.1")),
+                    "colour", "blue"), List.of("azure", "aws"), "f.conf"))
+                    .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                            .extracting(p -> p.key())
+                            .contains("failover.priority[1]", "failover.topology", "failover.probe.interval",
+                                    "failover.dns.endpoints.gcp", "failover.colour"))
+                    .hasMessageContaining("unknown site 'gcp'")
+                    .hasMessageContaining("[active-passive, active-active, redeploy]");
+        }
+
+        @Test
+        void defaultsAreSane() {
+            FailoverConfig c = FailoverConfig.parse(Map.of("priority", List.of("a", "b")), List.of("a", "b"), "d.conf");
+            assertThat(c.topology()).isEqualTo(FailoverConfig.Topology.ACTIVE_PASSIVE);
+            assertThat(c.routing()).isEqualTo(FailoverConfig.Routing.PRIORITY);
+            assertThat(c.automatic()).isTrue();
+            assertThat(c.automaticFailback()).isFalse();
+            assertThat(c.criticalServices()).containsExactly(Service.BLOB);
+            assertThat(c.probe().interval()).isEqualTo(Duration.ofSeconds(1));
+            assertThat(c.syncReplication()).isFalse();
+        }
+    }
+}
