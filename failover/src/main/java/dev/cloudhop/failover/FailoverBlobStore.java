@@ -34,6 +34,7 @@ final class FailoverBlobStore implements BlobStore {
 
     /** A write at the site for {@code key}; retried once at the new site after a failover it triggered. */
     private <T> T write(String key, boolean retryable, Function<InterceptedSite, T> op) {
+        cloud.awaitSwitch("blob.write");
         InterceptedSite site = cloud.writeSite(key);
         try {
             cloud.checkFence(site);

@@ -110,6 +110,8 @@ public final class FailoverCloud implements Cloud {
     private final Object activeLock = new Object();
     private volatile String active;
     private volatile long epoch;
+    /** True while a runbook is between fencing and redirecting: writes wait for the new site. */
+    private volatile boolean switching;
     private volatile boolean closed;
 
     private FailoverCloud(Builder b) {
@@ -158,6 +160,8 @@ public final class FailoverCloud implements Cloud {
         this.failoverCounter = Counter.builder("cloudhop.failovers").description("failovers and failbacks run").register(meters);
         registerGauges();
         adoptFence();
+        // The first touch of a site builds its clients (about a second for jclouds): not an outage.
+        probeRound(Duration.ofSeconds(10));
         if (b.probing) {
             long interval = Math.max(1, config.probe().interval().toMillis());
             scheduler.scheduleWithFixedDelay(this::probeQuietly, interval, interval, TimeUnit.MILLISECONDS);
@@ -466,6 +470,32 @@ public final class FailoverCloud implements Cloud {
         }
     }
 
+    /**
+     * Holds a write while a runbook is switching sites (from the fence to the redirect), so that no write
+     * lands on the site being left after its data was settled; gives up after {@code client-wait}.
+     */
+    void awaitSwitch(String operation) {
+        if (!switching) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.clientWait().toNanos();
+        synchronized (activeLock) {
+            while (switching) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    throw new dev.cloudhop.api.UnavailableException(ErrorContext.of(site(), operation),
+                            "a failover is in progress; retry shortly");
+                }
+                try {
+                    activeLock.wait(Math.max(1, Math.min(20, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new dev.cloudhop.api.UnavailableException(ErrorContext.of(site(), operation), "interrupted");
+                }
+            }
+        }
+    }
+
     void rememberContainer(String container) {
         knownContainers.add(container);
     }
@@ -599,6 +629,10 @@ public final class FailoverCloud implements Cloud {
 
     /** Probes every site's services once, now, and waits for the results (at most the probe timeout). */
     public void probeNow() {
+        probeRound(config.probe().timeout());
+    }
+
+    private void probeRound(Duration timeout) {
         List<Future<?>> futures = new ArrayList<>();
         Map<Future<?>, String[]> what = new LinkedHashMap<>();
         for (InterceptedSite s : sites.values()) {
@@ -611,7 +645,7 @@ public final class FailoverCloud implements Cloud {
                 what.put(f, new String[] {s.id(), service.name()});
             }
         }
-        long deadline = System.nanoTime() + config.probe().timeout().toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (Future<?> f : futures) {
             String[] w = what.get(f);
             try {
@@ -619,7 +653,7 @@ public final class FailoverCloud implements Cloud {
                 health.probed(w[0], Service.valueOf(w[1]), true, "");
             } catch (TimeoutException e) {
                 f.cancel(true);
-                health.probed(w[0], Service.valueOf(w[1]), false, "probe timed out after " + config.probe().timeout());
+                health.probed(w[0], Service.valueOf(w[1]), false, "probe timed out after " + timeout);
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause();
                 boolean siteProblem = !(cause instanceof CloudException ce) || ce.retryable();
@@ -699,6 +733,14 @@ public final class FailoverCloud implements Cloud {
             return;
         }
         if (health.isUp(siteId, Service.QUEUE) && health.isUp(active, Service.QUEUE)) {
+            // Writes made at the recovered site (e.g. records of messages it processed but could not ack)
+            // must reach the active site before those messages are delivered there again.
+            try {
+                replicator.settle(active, config.rpoBudget());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             mergeQueues(s, site(active));
         }
         String primary = config.priority().get(0);
@@ -765,50 +807,59 @@ public final class FailoverCloud implements Cloud {
         long newEpoch = epoch + 1;
         int[] unreplicated = {0};
 
-        boolean ok = step(steps, "fence", true, () -> {
-            writeFence(target, newEpoch, to);
-            List<String> unreachable = new ArrayList<>();
-            for (InterceptedSite s : sites.values()) {
-                if (s != target) {
-                    try {
-                        writeFence(s, newEpoch, to);
-                    } catch (CloudException e) {
-                        unreachable.add(s.id());
+        switching = true;
+        boolean ok;
+        try {
+            ok = step(steps, "fence", true, () -> {
+                writeFence(target, newEpoch, to);
+                List<String> unreachable = new ArrayList<>();
+                for (InterceptedSite s : sites.values()) {
+                    if (s != target) {
+                        try {
+                            writeFence(s, newEpoch, to);
+                        } catch (CloudException e) {
+                            unreachable.add(s.id());
+                        }
                     }
                 }
+                return "epoch " + newEpoch + (unreachable.isEmpty() ? "" : "; fenced on recovery: " + unreachable);
+            });
+            ok = ok && step(steps, "settle-replication", false, () -> {
+                try {
+                    unreplicated[0] = replicator.settle(to, config.rpoBudget());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return unreplicated[0] + " writes not replicated to " + to + " (lag " + replicator.lag(to).toMillis() + " ms)";
+            });
+            ok = ok && step(steps, "prepare", false, () -> {
+                for (String c : knownContainers) {
+                    target.blobs().createContainer(c);
+                }
+                for (String q : knownQueues) {
+                    target.queues().createQueue(q);
+                }
+                return knownContainers.size() + " containers, " + knownQueues.size() + " queues ensured at " + to;
+            });
+            if (ok && config.topology() == FailoverConfig.Topology.REDEPLOY) {
+                ok = step(steps, "provision", true, () -> provision(target));
             }
-            return "epoch " + newEpoch + (unreachable.isEmpty() ? "" : "; fenced on recovery: " + unreachable);
-        });
-        ok = ok && step(steps, "settle-replication", false, () -> {
-            try {
-                unreplicated[0] = replicator.settle(to, config.rpoBudget());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return unreplicated[0] + " writes not replicated to " + to + " (lag " + replicator.lag(to).toMillis() + " ms)";
-        });
-        ok = ok && step(steps, "prepare", false, () -> {
-            for (String c : knownContainers) {
-                target.blobs().createContainer(c);
-            }
-            for (String q : knownQueues) {
-                target.queues().createQueue(q);
-            }
-            return knownContainers.size() + " containers, " + knownQueues.size() + " queues ensured at " + to;
-        });
-        if (ok && config.topology() == FailoverConfig.Topology.REDEPLOY) {
-            ok = step(steps, "provision", true, () -> provision(target));
-        }
-        ok = ok && step(steps, "switch-dns", false, () -> switchDns(to));
-        ok = ok && step(steps, "redirect", true, () -> {
+            ok = ok && step(steps, "switch-dns", false, () -> switchDns(to));
+            ok = ok && step(steps, "redirect", true, () -> {
+                synchronized (activeLock) {
+                    epoch = newEpoch;
+                    active = to;
+                    activeLock.notifyAll();
+                }
+                publish(new FailoverEvent.ActiveSiteChanged(now(), from, to, newEpoch));
+                return "clients now use " + to;
+            });
+        } finally {
             synchronized (activeLock) {
-                epoch = newEpoch;
-                active = to;
+                switching = false;
                 activeLock.notifyAll();
             }
-            publish(new FailoverEvent.ActiveSiteChanged(now(), from, to, newEpoch));
-            return "clients now use " + to;
-        });
+        }
         if (ok) {
             step(steps, "replay", false, () -> {
                 int replayed = replayCaptured(to);

@@ -102,6 +102,7 @@ final class FailoverQueueService implements QueueService {
     @Override
     public String send(String queue, OutgoingMessage message) {
         cloud.rememberQueue(queue);
+        cloud.awaitSwitch("queue.send");
         String key = message.dedupKey().orElseGet(() -> UUID.randomUUID().toString());
         Map<String, String> attributes = new HashMap<>(message.attributes());
         attributes.put(FailoverCloud.DEDUP_ATTRIBUTE, key);

@@ -212,8 +212,13 @@ public final class JcloudsBlobStore implements BlobStore, AutoCloseable {
                         ? org.jclouds.blobstore.options.PutOptions.Builder.multipart()
                         : org.jclouds.blobstore.options.PutOptions.NONE;
                 String etag = store.putBlob(id.container(), blob, putOptions);
-                return stat(id, ctx).orElseGet(() -> new BlobInfo(id, length, etag == null ? "" : unquote(etag),
-                        Optional.empty(), options.contentType(), Instant.now(), options.userMetadata()));
+                if (etag == null || etag.isEmpty()) {
+                    // Some providers do not return the ETag of a (multipart) upload: ask once.
+                    return stat(id, ctx).orElseThrow(() -> new NotFoundException(ctx, "blob vanished right after upload"));
+                }
+                // Everything else is known: no second round trip per upload.
+                return new BlobInfo(id, length, unquote(etag), Optional.empty(), options.contentType(), Instant.now(),
+                        options.userMetadata());
             });
         } catch (IOException e) {
             throw JcloudsErrors.translate(e, ctx);

@@ -30,7 +30,8 @@ public final class Replicator implements AutoCloseable {
     private final Predicate<String> blobUp;
     private final Clock clock;
     private final Map<String, LinkedHashMap<BlobId, Pending>> backlog = new LinkedHashMap<>();
-    private final Thread worker;
+    private final List<Thread> workers = new java.util.ArrayList<>();
+    private final java.util.Set<String> containersAt = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private long replicated;
     private long dropped;
@@ -47,9 +48,13 @@ public final class Replicator implements AutoCloseable {
         for (InterceptedSite s : sites) {
             backlog.put(s.id(), new LinkedHashMap<>());
         }
-        worker = new Thread(this::run, "cloudhop-replicator");
-        worker.setDaemon(true);
-        worker.start();
+        // One worker per target, so a slow or down site never holds back the others.
+        for (InterceptedSite target : sites) {
+            Thread worker = new Thread(() -> run(target), "cloudhop-replicator-" + target.id());
+            worker.setDaemon(true);
+            workers.add(worker);
+            worker.start();
+        }
     }
 
     /** Records that {@code id} was written (or deleted) at {@code source} and must reach every other site. */
@@ -139,9 +144,9 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    private void run() {
+    private void run(InterceptedSite target) {
         while (!closed) {
-            Optional<Map.Entry<InterceptedSite, Pending>> next = next();
+            Optional<Map.Entry<InterceptedSite, Pending>> next = next(target);
             if (next.isEmpty()) {
                 synchronized (this) {
                     try {
@@ -156,15 +161,13 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    private synchronized Optional<Map.Entry<InterceptedSite, Pending>> next() {
-        for (InterceptedSite target : sites) {
-            if (!blobUp.test(target.id())) {
-                continue;
-            }
-            for (Pending p : backlog.get(target.id()).values()) {
-                if (blobUp.test(p.source())) {
-                    return Optional.of(Map.entry(target, p));
-                }
+    private synchronized Optional<Map.Entry<InterceptedSite, Pending>> next(InterceptedSite target) {
+        if (!blobUp.test(target.id())) {
+            return Optional.empty();
+        }
+        for (Pending p : backlog.get(target.id()).values()) {
+            if (blobUp.test(p.source())) {
+                return Optional.of(Map.entry(target, p));
             }
         }
         return Optional.empty();
@@ -181,8 +184,10 @@ public final class Replicator implements AutoCloseable {
                     target.blobs().delete(p.id());
                 } else {
                     try (Blob b = blob.get()) {
-                        if (!target.blobs().containerExists(p.id().container())) {
+                        String containerKey = target.id() + "/" + p.id().container();
+                        if (!containersAt.contains(containerKey)) {
                             target.blobs().createContainer(p.id().container());
+                            containersAt.add(containerKey);
                         }
                         target.blobs().put(p.id(), BlobContent.of(b.content(), b.info().size()),
                                 PutOptions.DEFAULT.withContentType(b.info().contentType()).withUserMetadata(b.info().userMetadata()));
@@ -199,7 +204,10 @@ public final class Replicator implements AutoCloseable {
                 notifyAll();
             }
         } catch (CloudException e) {
-            if (!e.retryable()) {
+            if (e instanceof dev.cloudhop.api.NotFoundException) {
+                containersAt.remove(target.id() + "/" + p.id().container()); // deleted meanwhile: create again
+            }
+            if (!e.retryable() && !(e instanceof dev.cloudhop.api.NotFoundException)) {
                 // A caller-type error (e.g. a name the target provider rejects) will not heal by retrying.
                 synchronized (this) {
                     backlog.get(target.id()).remove(p.id(), p);
@@ -221,6 +229,6 @@ public final class Replicator implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        worker.interrupt();
+        workers.forEach(Thread::interrupt);
     }
 }

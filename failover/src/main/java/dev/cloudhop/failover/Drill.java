@@ -1,0 +1,246 @@
+package dev.cloudhop.failover;
+
+import dev.cloudhop.failover.event.FailoverEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * Runs a disaster scenario against a live {@link FailoverCloud} under client traffic and measures what the
+ * clients saw: detection time, RTO (from the fault to the first successful call after calls started
+ * failing, as the client sees it; zero if no call failed), RPO (writes acknowledged elsewhere that had not
+ * reached the new site when clients were redirected), failed calls, and whatever the workload verifies
+ * (lost and duplicated messages).
+ */
+public final class Drill {
+
+    private Drill() {
+    }
+
+    /**
+     * A disaster to simulate.
+     *
+     * @param name        short name for reports
+     * @param site        the site it strikes
+     * @param description one line for humans
+     * @param inject      switches the fault on
+     * @param clear       switches it off
+     */
+    public record Scenario(String name, String site, String description, Consumer<Switchboard> inject,
+                           Consumer<Switchboard> clear) {
+
+        /** Every service of {@code site} unavailable: a region-wide outage. */
+        public static Scenario regionOutage(String site) {
+            return new Scenario("region-outage", site, "every service of " + site + " unavailable",
+                    sb -> sb.inject(site, Fault.unavailable()), sb -> sb.clear(site));
+        }
+
+        /** One service of {@code site} unavailable: a dependent-service failure. */
+        public static Scenario dependentServiceOutage(String site, Service service) {
+            return new Scenario("dependent-service-outage", site, service.key() + " of " + site + " unavailable",
+                    sb -> sb.inject(site, service, Fault.unavailable()), sb -> sb.clear(site, service));
+        }
+
+        /** Every call to {@code site} delayed by {@code latency}: a degraded network. */
+        public static Scenario networkLatency(String site, Duration latency) {
+            return new Scenario("network-latency", site, latency.toMillis() + " ms latency on every call to " + site,
+                    sb -> sb.inject(site, Fault.latency(latency)), sb -> sb.clear(site));
+        }
+
+        /** Every call to {@code site} hangs until the call timeout: a network outage. */
+        public static Scenario networkOutage(String site) {
+            return new Scenario("network-outage", site, "calls to " + site + " black-holed",
+                    sb -> sb.inject(site, Fault.blackhole()), sb -> sb.clear(site));
+        }
+    }
+
+    /** The client traffic of a drill. */
+    public interface Workload {
+        /**
+         * One client call (e.g. submit an order). Returning normally is a success; throwing is a failed call.
+         *
+         * @param client the client thread's number
+         * @param seq    the call's sequence number within that client
+         */
+        void call(int client, long seq) throws Exception;
+
+        /** After the drill: the workload's own findings (lost, duplicated, ...), in report order. */
+        default Map<String, Object> verify() {
+            return Map.of();
+        }
+    }
+
+    /**
+     * How the drill runs.
+     *
+     * @param clients       client threads
+     * @param callInterval  pause between one client's calls
+     * @param before        traffic before the fault
+     * @param faultFor      how long the fault lasts
+     * @param after         traffic after the fault is cleared (and after failback, when asked)
+     * @param failback      whether to fail back to the primary once the site is healthy again
+     */
+    public record Options(int clients, Duration callInterval, Duration before, Duration faultFor, Duration after,
+                          boolean failback) {
+
+        /** Validates. */
+        public Options {
+            if (clients < 1) {
+                throw new IllegalArgumentException("clients must be at least 1");
+            }
+            Objects.requireNonNull(callInterval, "callInterval");
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(faultFor, "faultFor");
+            Objects.requireNonNull(after, "after");
+        }
+    }
+
+    private record Call(long startNanos, long endNanos, boolean ok, String error) {
+    }
+
+    /** Runs the scenario and returns the report. Blocks for about before + faultFor + after. */
+    public static DrillReport run(FailoverCloud cloud, Scenario scenario, Workload workload, Options options)
+            throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<DrillReport.TimedEvent> timeline = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong detectedAt = new AtomicLong(-1);
+        AtomicLong faultAt = new AtomicLong(Long.MAX_VALUE);
+        AutoCloseable subscription = cloud.events().subscribe(e -> {
+            long at = System.nanoTime();
+            timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(at - t0), describe(e)));
+            if (e instanceof FailoverEvent.SiteHealthChanged h && !h.up() && h.site().equals(scenario.site())
+                    && at >= faultAt.get()) {
+                detectedAt.compareAndSet(-1, at);
+            }
+        });
+        List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        for (int c = 0; c < options.clients(); c++) {
+            int client = c;
+            Thread t = new Thread(() -> {
+                long seq = 0;
+                while (!stop.get()) {
+                    long s = System.nanoTime();
+                    String error = null;
+                    try {
+                        workload.call(client, seq++);
+                    } catch (Exception e) {
+                        error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    }
+                    calls.add(new Call(s, System.nanoTime(), error == null, error));
+                    sleep(options.callInterval());
+                }
+            }, "drill-client-" + c);
+            t.setDaemon(true);
+            clients.add(t);
+            t.start();
+        }
+        String before = cloud.activeSite();
+        int runbooksBefore = cloud.failovers().size();
+        Thread.sleep(options.before().toMillis());
+        faultAt.set(System.nanoTime());
+        timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(faultAt.get() - t0), "FAULT " + scenario.description()));
+        scenario.inject().accept(cloud.switchboard());
+        Thread.sleep(options.faultFor().toMillis());
+        long clearedAt = System.nanoTime();
+        scenario.clear().accept(cloud.switchboard());
+        timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(clearedAt - t0), "CLEARED " + scenario.description()));
+        String primary = cloud.config().priority().get(0);
+        if (options.failback()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!cloud.health().allUp(primary, cloud.config().criticalServices()) && System.nanoTime() < deadline) {
+                cloud.probeNow();
+                Thread.sleep(20);
+            }
+            cloud.awaitIdle(Duration.ofSeconds(30));
+            if (!cloud.activeSite().equals(primary)) {
+                cloud.failback();
+            }
+        }
+        Thread.sleep(options.after().toMillis());
+        stop.set(true);
+        for (Thread t : clients) {
+            t.join(30_000);
+        }
+        cloud.awaitIdle(Duration.ofSeconds(30));
+        try {
+            subscription.close();
+        } catch (Exception ignored) {
+            // nothing to release
+        }
+
+        List<Call> all;
+        synchronized (calls) {
+            all = new ArrayList<>(calls);
+        }
+        all.sort((a, b) -> Long.compare(a.endNanos(), b.endNanos()));
+        long fault = faultAt.get();
+        List<Call> afterFault = all.stream().filter(c -> c.endNanos() >= fault).toList();
+        Duration rto = Duration.ZERO;
+        Long firstFailure = afterFault.stream().filter(c -> !c.ok()).map(Call::endNanos).findFirst().orElse(null);
+        if (firstFailure != null) {
+            rto = afterFault.stream().filter(c -> c.ok() && c.startNanos() >= firstFailure).findFirst()
+                    .map(c -> Duration.ofNanos(c.endNanos() - fault)).orElse(Duration.ofNanos(System.nanoTime() - fault));
+        }
+        List<RunbookReport> runbooks = cloud.failovers().subList(runbooksBefore, cloud.failovers().size());
+        int rpoWrites = runbooks.stream().filter(r -> r.from().equals(scenario.site())).mapToInt(RunbookReport::unreplicatedWrites).sum();
+        List<String> errors = afterFault.stream().filter(c -> !c.ok()).map(Call::error).distinct().limit(5).toList();
+        return new DrillReport(scenario.name(), scenario.description(), before, cloud.activeSite(),
+                detectedAt.get() < 0 ? null : Duration.ofNanos(detectedAt.get() - fault), rto, rpoWrites,
+                all.size(), (int) all.stream().filter(c -> !c.ok()).count(), errors, runbooks, workload.verify(),
+                List.copyOf(timeline), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static String describe(FailoverEvent e) {
+        return switch (e.getClass().getSimpleName()) {
+            case "SiteHealthChanged" -> {
+                FailoverEvent.SiteHealthChanged h = (FailoverEvent.SiteHealthChanged) e;
+                yield h.site() + " " + h.service().key() + (h.up() ? " UP" : " DOWN") + " (" + h.reason() + ")";
+            }
+            case "FailoverStarted" -> {
+                FailoverEvent.FailoverStarted f = (FailoverEvent.FailoverStarted) e;
+                yield "failover " + f.from() + " -> " + f.to() + " started: " + f.reason();
+            }
+            case "RunbookStepCompleted" -> {
+                FailoverEvent.RunbookStepCompleted s = (FailoverEvent.RunbookStepCompleted) e;
+                yield "  step " + s.step() + " " + (s.ok() ? "ok" : "FAILED") + " in " + s.took().toMillis() + " ms: " + s.detail();
+            }
+            case "ActiveSiteChanged" -> {
+                FailoverEvent.ActiveSiteChanged a = (FailoverEvent.ActiveSiteChanged) e;
+                yield "clients redirected " + a.from() + " -> " + a.to() + " (epoch " + a.epoch() + ")";
+            }
+            case "FailoverCompleted" -> {
+                FailoverEvent.FailoverCompleted c = (FailoverEvent.FailoverCompleted) e;
+                yield "failover " + c.from() + " -> " + c.to() + (c.ok() ? " completed" : " FAILED") + " in " + c.took().toMillis() + " ms";
+            }
+            case "MessagesReplayed" -> {
+                FailoverEvent.MessagesReplayed m = (FailoverEvent.MessagesReplayed) e;
+                yield m.count() + " messages of queue " + m.queue() + " delivered to " + m.toSite() + " (" + m.source() + ")";
+            }
+            case "FaultChanged" -> {
+                FailoverEvent.FaultChanged f = (FailoverEvent.FaultChanged) e;
+                yield "switchboard: " + f.site() + " " + f.service().key() + " " + (f.on() ? f.fault() : "cleared");
+            }
+            case "MessageCaptured" -> {
+                FailoverEvent.MessageCaptured m = (FailoverEvent.MessageCaptured) e;
+                yield "send to " + m.queue() + " captured locally (" + m.site() + " unavailable)";
+            }
+            default -> e.toString();
+        };
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

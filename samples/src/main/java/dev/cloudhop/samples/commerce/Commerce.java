@@ -1,0 +1,241 @@
+package dev.cloudhop.samples.commerce;
+
+import dev.cloudhop.api.CloudException;
+import dev.cloudhop.api.ConflictException;
+import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.blob.BlobEntry;
+import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.api.blob.PutOptions;
+import dev.cloudhop.api.queue.OutgoingMessage;
+import dev.cloudhop.api.queue.ReceiveOptions;
+import dev.cloudhop.api.queue.ReceivedMessage;
+import dev.cloudhop.failover.CapabilityStatus;
+import dev.cloudhop.failover.FailoverCloud;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The commerce application of the DR guide on one {@link FailoverCloud}: Product Catalog (reference data in
+ * blobs, replicated to every site), Shopping Cart (blobs), Order Submission (a queue), Order Processing
+ * (workers turning queued orders into order records, idempotently) and Order Status. When ordering cannot
+ * work, the catalog keeps serving and submission answers "ordering is temporarily unavailable".
+ */
+public final class Commerce implements AutoCloseable {
+
+    static final String CATALOG = "catalog";
+    static final String CARTS = "carts";
+    static final String ORDERS = "orders";
+    static final String ORDER_QUEUE = "orders";
+
+    private final FailoverCloud cloud;
+    private final Map<String, AtomicLong> processedCount = new ConcurrentHashMap<>();
+    private final AtomicLong duplicateDeliveries = new AtomicLong();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final List<Thread> workers = new ArrayList<>();
+
+    /** The application over a failover cloud. */
+    public Commerce(FailoverCloud cloud) {
+        this.cloud = cloud;
+    }
+
+    /** The cloud the shop runs on. */
+    public FailoverCloud cloud() {
+        return cloud;
+    }
+
+    /** Creates containers and the order queue, and publishes the catalog (replicated to every site). */
+    public void setUp(List<Product> catalog) {
+        cloud.blobs().createContainer(CATALOG);
+        cloud.blobs().createContainer(CARTS);
+        cloud.blobs().createContainer(ORDERS);
+        cloud.queues().createQueue(ORDER_QUEUE);
+        for (Product p : catalog) {
+            cloud.blobs().put(BlobId.of(CATALOG, p.id() + ".json"), BlobContent.ofUtf8(p.toJson()),
+                    PutOptions.DEFAULT.withContentType("application/json"));
+        }
+    }
+
+    /** A small catalog for demos and tests. */
+    public static List<Product> sampleCatalog() {
+        return List.of(new Product("p1", "Trail shoes", 8900), new Product("p2", "Rain jacket", 12900),
+                new Product("p3", "Headlamp", 3400), new Product("p4", "Water filter", 4500));
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // catalog and cart
+
+    /** Every product. */
+    public List<Product> products() {
+        List<Product> out = new ArrayList<>();
+        cloud.blobs().list(CATALOG).filter(e -> e instanceof BlobEntry.Item).forEach(e ->
+                cloud.blobs().get(BlobId.of(CATALOG, e.name())).ifPresent(b -> out.add(Product.fromJson(
+                        new String(b.readAllBytes(), StandardCharsets.UTF_8)))));
+        return out;
+    }
+
+    /** One product. */
+    public Optional<Product> product(String id) {
+        return cloud.blobs().get(BlobId.of(CATALOG, id + ".json"))
+                .map(b -> Product.fromJson(new String(b.readAllBytes(), StandardCharsets.UTF_8)));
+    }
+
+    /** Adds {@code quantity} of a product to a cart. */
+    public Map<String, Integer> addToCart(String cartId, String productId, int quantity) {
+        if (product(productId).isEmpty()) {
+            throw new IllegalArgumentException("no product " + productId);
+        }
+        Map<String, Integer> cart = new LinkedHashMap<>(cart(cartId));
+        cart.merge(productId, quantity, Integer::sum);
+        StringBuilder sb = new StringBuilder();
+        cart.forEach((p, q) -> sb.append(p).append(' ').append(q).append('\n'));
+        cloud.blobs().put(BlobId.of(CARTS, cartId), BlobContent.ofUtf8(sb.toString()));
+        return cart;
+    }
+
+    /** A cart's lines: product id to quantity. */
+    public Map<String, Integer> cart(String cartId) {
+        Map<String, Integer> cart = new LinkedHashMap<>();
+        cloud.blobs().get(BlobId.of(CARTS, cartId)).ifPresent(b -> {
+            for (String line : new String(b.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isBlank()) {
+                    String[] parts = line.split(" ");
+                    cart.put(parts[0], Integer.parseInt(parts[1]));
+                }
+            }
+        });
+        return cart;
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // orders
+
+    /** Whether ordering works right now. */
+    public CapabilityStatus ordering() {
+        return cloud.capability("ordering");
+    }
+
+    /**
+     * Submits an order for the given lines; acknowledged once queued (or captured for replay).
+     *
+     * @return the order id
+     * @throws OrderingUnavailableException when ordering is temporarily unavailable
+     */
+    public String submitOrder(Map<String, Integer> lines) {
+        CapabilityStatus ordering = ordering();
+        if (!ordering.available()) {
+            throw new OrderingUnavailableException(ordering.message());
+        }
+        String orderId = UUID.randomUUID().toString();
+        StringBuilder body = new StringBuilder("{\"order\":\"" + orderId + "\",\"lines\":{");
+        int i = 0;
+        for (Map.Entry<String, Integer> e : lines.entrySet()) {
+            body.append(i++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
+        }
+        body.append("}}");
+        cloud.queues().send(ORDER_QUEUE, OutgoingMessage.of(body.toString()).withDedupKey(orderId)
+                .withAttribute("order-id", orderId));
+        return orderId;
+    }
+
+    /** Submits the contents of a cart. */
+    public String checkout(String cartId) {
+        Map<String, Integer> lines = cart(cartId);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("cart " + cartId + " is empty");
+        }
+        return submitOrder(lines);
+    }
+
+    /** "processed" once the order record exists, else "pending". */
+    public String status(String orderId) {
+        return cloud.blobs().stat(BlobId.of(ORDERS, orderId + ".json")).isPresent() ? "processed" : "pending";
+    }
+
+    /** Starts {@code n} order-processing workers. */
+    public void startWorkers(int n) {
+        for (int i = 0; i < n; i++) {
+            Thread t = new Thread(this::work, "order-worker-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+    }
+
+    private void work() {
+        ReceiveOptions options = new ReceiveOptions(10, Duration.ofSeconds(5), Duration.ofMillis(100));
+        while (!stopping.get()) {
+            try {
+                for (ReceivedMessage m : cloud.queues().receive(ORDER_QUEUE, options)) {
+                    process(m);
+                }
+            } catch (CloudException | IllegalStateException e) {
+                sleep(20); // a failed receive or ack: the message comes back after its visibility timeout
+            }
+        }
+    }
+
+    /** Writes the order record once (if-none-match), then acknowledges: redeliveries are harmless. */
+    private void process(ReceivedMessage m) {
+        String orderId = m.attributes().getOrDefault("order-id", m.messageId());
+        try {
+            cloud.blobs().put(BlobId.of(ORDERS, orderId + ".json"),
+                    BlobContent.ofUtf8("{\"order\":\"" + orderId + "\",\"status\":\"processed\",\"site\":\""
+                            + cloud.activeSite() + "\",\"request\":" + m.bodyAsString() + "}"),
+                    PutOptions.DEFAULT.withContentType("application/json").withIfNoneMatch());
+            processedCount.computeIfAbsent(orderId, k -> new AtomicLong()).incrementAndGet();
+        } catch (ConflictException e) {
+            if (cloud.blobs().stat(BlobId.of(ORDERS, orderId + ".json")).isEmpty()) {
+                throw e; // not a duplicate (e.g. a fenced write): leave the message for redelivery
+            }
+            duplicateDeliveries.incrementAndGet();
+        }
+        cloud.queues().ack(ORDER_QUEUE, m.receipt());
+    }
+
+    /** How many times each order was processed (written for the first time). */
+    public Map<String, Long> processedCounts() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        processedCount.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Deliveries of orders already processed (at-least-once delivery, absorbed by idempotency). */
+    public long duplicateDeliveries() {
+        return duplicateDeliveries.get();
+    }
+
+    /** Orders not yet processed: queued at the active site plus captured. */
+    public long backlog() {
+        return cloud.queues().approximateDepth(ORDER_QUEUE);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the workers. */
+    @Override
+    public void close() {
+        stopping.set(true);
+        for (Thread t : workers) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.cloudhop.samples.commerce;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.cloudhop.api.CloudException;
+import dev.cloudhop.failover.Service;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * The shop's small HTTP API and web page, on a loopback port:
+ * <ul>
+ *   <li>{@code GET /} the page; {@code GET /status} active site, health and capabilities (JSON)</li>
+ *   <li>{@code GET /products}, {@code GET /products/{id}}</li>
+ *   <li>{@code POST /carts/{cart}/items?product=p1&quantity=2}, {@code GET /carts/{cart}}</li>
+ *   <li>{@code POST /orders?cart={cart}}: 202 with the order id, or 503 "ordering is temporarily unavailable"</li>
+ *   <li>{@code GET /orders/{id}}: processed or pending</li>
+ * </ul>
+ */
+public final class CommerceHttp implements AutoCloseable {
+
+    private final HttpServer server;
+    private final Commerce shop;
+
+    /** Starts on {@code port} of the loopback interface (0 for a free one). */
+    public CommerceHttp(Commerce shop, int port) {
+        this.shop = shop;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread t = new Thread(r, "shop-http");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Where it listens. */
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            String path = ex.getRequestURI().getPath();
+            String method = ex.getRequestMethod();
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            try {
+                if (path.equals("/") && method.equals("GET")) {
+                    send(ex, 200, "text/html", PAGE);
+                } else if (path.equals("/status")) {
+                    send(ex, 200, "application/json", status());
+                } else if (path.equals("/products")) {
+                    send(ex, 200, "application/json", shop.products().stream().map(Product::toJson)
+                            .collect(Collectors.joining(",", "[", "]")));
+                } else if (path.startsWith("/products/")) {
+                    var p = shop.product(path.substring("/products/".length()));
+                    if (p.isPresent()) {
+                        send(ex, 200, "application/json", p.get().toJson());
+                    } else {
+                        send(ex, 404, "text/plain", "no such product");
+                    }
+                } else if (path.matches("/carts/[\\w-]+/items") && method.equals("POST")) {
+                    String cart = path.split("/")[2];
+                    var lines = shop.addToCart(cart, query.getOrDefault("product", ""),
+                            Integer.parseInt(query.getOrDefault("quantity", "1")));
+                    send(ex, 200, "application/json", json(lines));
+                } else if (path.matches("/carts/[\\w-]+")) {
+                    send(ex, 200, "application/json", json(shop.cart(path.split("/")[2])));
+                } else if (path.equals("/orders") && method.equals("POST")) {
+                    String id = shop.checkout(query.getOrDefault("cart", ""));
+                    send(ex, 202, "application/json", "{\"order\":\"" + id + "\",\"status\":\"accepted\"}");
+                } else if (path.startsWith("/orders/")) {
+                    String id = path.substring("/orders/".length());
+                    send(ex, 200, "application/json", "{\"order\":\"" + id + "\",\"status\":\"" + shop.status(id) + "\"}");
+                } else {
+                    send(ex, 404, "text/plain", "not found");
+                }
+            } catch (OrderingUnavailableException e) {
+                send(ex, 503, "application/json", "{\"error\":\"" + e.getMessage() + "\"}");
+            } catch (IllegalArgumentException e) {
+                send(ex, 400, "application/json", "{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}");
+            } catch (CloudException e) {
+                send(ex, 503, "application/json", "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+            }
+        }
+    }
+
+    private String status() {
+        StringBuilder sb = new StringBuilder("{\"active\":\"" + shop.cloud().activeSite() + "\",\"epoch\":"
+                + shop.cloud().epoch() + ",\"ordering\":\"" + shop.ordering().message() + "\",\"health\":{");
+        int i = 0;
+        for (var site : shop.cloud().health().snapshot().entrySet()) {
+            sb.append(i++ == 0 ? "" : ",").append('"').append(site.getKey()).append("\":{");
+            int j = 0;
+            for (Service s : Service.values()) {
+                sb.append(j++ == 0 ? "" : ",").append('"').append(s.key()).append("\":").append(site.getValue().get(s));
+            }
+            sb.append('}');
+        }
+        return sb.append("}}").toString();
+    }
+
+    private static String json(Map<String, Integer> lines) {
+        return lines.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
+                .collect(Collectors.joining(",", "{", "}"));
+    }
+
+    private static Map<String, String> query(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return Map.of();
+        }
+        return java.util.Arrays.stream(raw.split("&")).map(kv -> kv.split("=", 2))
+                .collect(Collectors.toMap(kv -> decode(kv[0]), kv -> kv.length > 1 ? decode(kv[1]) : "", (a, b) -> b));
+    }
+
+    private static String decode(String s) {
+        return java.net.URLDecoder.decode(s, StandardCharsets.UTF_8);
+    }
+
+    private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+
+    private static final String PAGE = """
+            <!doctype html>
+            <html><head><meta charset="utf-8"><title>Cloudhop shop</title>
+            <style>body{font-family:sans-serif;max-width:42em;margin:2em auto}li{margin:.3em 0}
+            #status{background:#f4f4f4;padding:.6em;font-family:monospace;white-space:pre-wrap}</style></head>
+            <body><h1>Cloudhop shop</h1>
+            <p>One application, three sites; it keeps selling when a site fails.</p>
+            <h2>Catalog</h2><ul id="products"></ul>
+            <h2>Order</h2><p id="order">Add a product to your cart, then check out.</p>
+            <button onclick="checkout()">Check out</button>
+            <h2>Status</h2><div id="status"></div>
+            <script>
+            const cart = 'web-' + Math.random().toString(36).slice(2, 8);
+            async function load() {
+              const products = await (await fetch('/products')).json();
+              document.getElementById('products').innerHTML = products.map(p =>
+                `<li>${p.name} — ${(p.priceCents / 100).toFixed(2)} <button onclick="add('${p.id}')">add</button></li>`).join('');
+              refresh();
+            }
+            async function add(id) {
+              const lines = await (await fetch(`/carts/${cart}/items?product=${id}&quantity=1`, {method: 'POST'})).json();
+              document.getElementById('order').textContent = 'Cart: ' + JSON.stringify(lines);
+            }
+            async function checkout() {
+              const r = await fetch(`/orders?cart=${cart}`, {method: 'POST'});
+              document.getElementById('order').textContent = (r.ok ? 'Order accepted: ' : 'Sorry: ') + await r.text();
+            }
+            async function refresh() {
+              document.getElementById('status').textContent = JSON.stringify(await (await fetch('/status')).json(), null, 1);
+            }
+            load(); setInterval(refresh, 1000);
+            </script></body></html>
+            """;
+}

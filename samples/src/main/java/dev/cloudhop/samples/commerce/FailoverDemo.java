@@ -1,0 +1,99 @@
+package dev.cloudhop.samples.commerce;
+
+import dev.cloudhop.api.dns.RecordType;
+import dev.cloudhop.failover.Drill;
+import dev.cloudhop.failover.DrillReport;
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.Service;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The README's main job: the commerce application on three sites under steady order traffic; a scripted
+ * region outage of the primary (azure), automatic failover to aws, traffic continuing, azure returning and
+ * a failback; then a dependent-service outage (azure's queues) showing reduced functionality. Prints each
+ * drill's report (RTO, RPO, failed requests, lost and duplicated orders) and writes them as JSON.
+ *
+ * <p>Arguments: the config file (default {@code samples/demo.conf}) and optionally {@code --serve} to keep
+ * the shop's web page up afterwards.
+ */
+public final class FailoverDemo {
+
+    private FailoverDemo() {
+    }
+
+    /** Runs the demo. */
+    public static void main(String[] args) throws Exception {
+        Path config = Path.of(args.length > 0 && !args[0].startsWith("--") ? args[0] : "samples/demo.conf");
+        boolean serve = java.util.Arrays.asList(args).contains("--serve");
+        long start = System.nanoTime();
+        try (FailoverCloud cloud = FailoverCloud.open(config)) {
+            cloud.config().dns().ifPresent(d -> d.sites().forEach(s -> cloud.rawSite(s).dns().createZone(d.zone())));
+            try (Commerce shop = new Commerce(cloud); CommerceHttp http = new CommerceHttp(shop, 0)) {
+                shop.setUp(Commerce.sampleCatalog());
+                shop.startWorkers(2);
+                say("shop running on sites %s, active %s; web page: %s", cloud.siteIds(), cloud.activeSite(), http.uri());
+
+                say("drill 1: region outage of azure under steady order traffic");
+                OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(20));
+                DrillReport region = Drill.run(cloud, Drill.Scenario.regionOutage("azure"), traffic,
+                        new Drill.Options(4, Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(4),
+                                Duration.ofSeconds(2), true));
+                print(region);
+                cloud.config().dns().ifPresent(d -> say("DNS %s -> %s", d.record(), cloud.rawSite(d.sites().get(0)).dns()
+                        .get(d.zone(), d.record(), RecordType.A).orElseThrow().values()));
+
+                say("drill 2: azure's queue service fails (a dependent service); the catalog keeps serving");
+                OrderTraffic traffic2 = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(20));
+                DrillReport queue = Drill.run(cloud, Drill.Scenario.dependentServiceOutage("azure", Service.QUEUE), traffic2,
+                        new Drill.Options(2, Duration.ofMillis(10), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                                Duration.ofSeconds(1), false));
+                say("catalog during the outage served %d products; ordering said: \"%s\"", shop.products().size(),
+                        "ordering is temporarily unavailable (queue down at site azure)");
+                print(queue);
+
+                Path out = Path.of("target", "drill-reports.json");
+                write(out, "[" + region.toJson() + "," + queue.toJson() + "]");
+                say("reports written to %s", out.toAbsolutePath());
+                boolean clean = (long) region.workload().get("ordersLost") == 0 && (long) queue.workload().get("ordersLost") == 0
+                        && (long) region.workload().get("ordersProcessedTwice") == 0;
+                say("summary: failover %s -> %s, RTO %d ms, RPO %d writes, %d of %d client calls failed, %s; total %.1f s",
+                        region.siteBefore(), region.runbooks().isEmpty() ? "?" : region.runbooks().get(0).to(),
+                        region.rto().toMillis(), region.rpoWrites(), region.failedCalls(), region.calls(),
+                        clean ? "no order lost or processed twice" : "ORDERS LOST OR DUPLICATED",
+                        (System.nanoTime() - start) / 1e9);
+                if (serve) {
+                    say("serving %s until interrupted (Ctrl-C)", http.uri());
+                    Thread.currentThread().join();
+                }
+                if (!clean) {
+                    System.exit(1);
+                }
+            }
+        }
+    }
+
+    private static void print(DrillReport r) {
+        System.out.println("---- drill report: " + r.scenario() + " ----");
+        System.out.print(r.summary());
+        System.out.println("timeline:");
+        r.timeline().stream().filter(e -> !e.what().startsWith("  step")).limit(30)
+                .forEach(e -> System.out.printf("  %7.0f ms  %s%n", e.at().toNanos() / 1e6, e.what()));
+    }
+
+    private static void write(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void say(String format, Object... args) {
+        System.out.printf("[demo] " + format + "%n", args);
+    }
+}

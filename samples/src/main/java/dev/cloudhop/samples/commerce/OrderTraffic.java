@@ -1,0 +1,87 @@
+package dev.cloudhop.samples.commerce;
+
+import dev.cloudhop.failover.Drill;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Steady order traffic for drills: each call submits one order; acknowledged orders are remembered, and
+ * {@link #verify()} waits for processing to finish and counts lost and duplicated orders.
+ */
+public final class OrderTraffic implements Drill.Workload {
+
+    private final Commerce shop;
+    private final long limit;
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong submitted = new AtomicLong();
+    private final Duration drainTimeout;
+
+    /**
+     * @param shop         the application
+     * @param limit        stop submitting after this many orders (calls then do nothing); Long.MAX_VALUE for none
+     * @param drainTimeout how long verify() waits for the backlog to be processed
+     */
+    public OrderTraffic(Commerce shop, long limit, Duration drainTimeout) {
+        this.shop = shop;
+        this.limit = limit;
+        this.drainTimeout = drainTimeout;
+    }
+
+    @Override
+    public void call(int client, long seq) {
+        if (submitted.incrementAndGet() > limit) {
+            return;
+        }
+        List<Product> products = Commerce.sampleCatalog();
+        Product p = products.get((int) (seq % products.size()));
+        try {
+            acknowledged.add(shop.submitOrder(Map.of(p.id(), 1 + client % 3)));
+        } catch (OrderingUnavailableException e) {
+            rejected.incrementAndGet();
+            throw e;
+        } catch (RuntimeException e) {
+            submitted.decrementAndGet();
+            throw e;
+        }
+    }
+
+    /** Orders acknowledged to clients so far. */
+    public Set<String> acknowledged() {
+        return acknowledged;
+    }
+
+    @Override
+    public Map<String, Object> verify() {
+        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        while (System.nanoTime() < deadline && !allProcessed()) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        Map<String, Long> counts = shop.processedCounts();
+        long lost = acknowledged.stream().filter(id -> !counts.containsKey(id)).count();
+        long duplicated = acknowledged.stream().filter(id -> counts.getOrDefault(id, 0L) > 1).count();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ordersAcknowledged", acknowledged.size());
+        out.put("ordersProcessed", acknowledged.stream().filter(counts::containsKey).count());
+        out.put("ordersLost", lost);
+        out.put("ordersProcessedTwice", duplicated);
+        out.put("ordersRejectedReducedFunctionality", rejected.get());
+        out.put("duplicateDeliveriesAbsorbed", shop.duplicateDeliveries());
+        return out;
+    }
+
+    private boolean allProcessed() {
+        Map<String, Long> counts = shop.processedCounts();
+        return acknowledged.stream().allMatch(counts::containsKey);
+    }
+}

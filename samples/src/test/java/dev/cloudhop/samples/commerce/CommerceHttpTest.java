@@ -1,0 +1,78 @@
+package dev.cloudhop.samples.commerce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cloudhop.failover.Fault;
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.Service;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The shop's HTTP API and page, over the demo configuration. */
+class CommerceHttpTest {
+
+    private FailoverCloud cloud;
+    private Commerce shop;
+    private CommerceHttp http;
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeEach
+    void start() {
+        cloud = FailoverCloud.open(Path.of("demo.conf"));
+        shop = new Commerce(cloud);
+        shop.setUp(Commerce.sampleCatalog());
+        shop.startWorkers(1);
+        http = new CommerceHttp(shop, 0);
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+        shop.close();
+        cloud.close();
+    }
+
+    private HttpResponse<String> call(String method, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(http.uri() + path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void browseAddToCartOrderAndFollowTheOrder() throws Exception {
+        assertThat(call("GET", "/").body()).contains("<h1>Cloudhop shop</h1>");
+        assertThat(call("GET", "/products").body()).contains("\"id\":\"p1\"", "Trail shoes");
+        assertThat(call("GET", "/products/p2").body()).contains("Rain jacket");
+        assertThat(call("GET", "/products/nope").statusCode()).isEqualTo(404);
+        assertThat(call("POST", "/carts/c1/items?product=p1&quantity=2").body()).isEqualTo("{\"p1\":2}");
+        HttpResponse<String> order = call("POST", "/orders?cart=c1");
+        assertThat(order.statusCode()).isEqualTo(202);
+        String id = order.body().replaceAll(".*\"order\":\"([^\"]+)\".*", "$1");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!call("GET", "/orders/" + id).body().contains("processed") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(call("GET", "/orders/" + id).body()).contains("\"status\":\"processed\"");
+        assertThat(call("GET", "/status").body()).contains("\"active\":\"azure\"", "ordering is available");
+    }
+
+    @Test
+    void orderingAnswers503WhileTheQueueIsDownAndTheCatalogStillServes() throws Exception {
+        call("POST", "/carts/c2/items?product=p3&quantity=1");
+        cloud.switchboard().inject("azure", Service.QUEUE, Fault.unavailable());
+        cloud.probeNow();
+        cloud.probeNow();
+        HttpResponse<String> order = call("POST", "/orders?cart=c2");
+        assertThat(order.statusCode()).isEqualTo(503);
+        assertThat(order.body()).contains("ordering is temporarily unavailable");
+        assertThat(call("GET", "/products").statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/orders?cart=empty-cart").statusCode()).isEqualTo(400);
+    }
+}
