@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
  * }
  * }</pre>
  * Every value can be overridden from the environment: {@code CLOUDHOP_SITES_PRIMARY_REGION=northeurope}
- * sets {@code sites.primary.region} (after the prefix, {@code _} separates path elements, {@code __} stands
+ * sets {@code sites.primary.region}; only {@code CLOUDHOP_SITES_*} and {@code CLOUDHOP_FAILOVER_*} variables
+ * are read (after the prefix, {@code _} separates path elements, {@code __} stands
  * for {@code -} and {@code ___} for {@code _}; names are lower-cased). HOCON's own {@code ${?VAR}}
  * substitutions read the same environment. Secrets are given by reference: {@code env:NAME},
  * {@code file:PATH} or {@code literal:VALUE} (for emulators' well-known keys only); values are never printed.
@@ -161,7 +162,9 @@ public final class CloudhopConfig {
     static Config envOverrides(Map<String, String> env) {
         Map<String, Object> overrides = new LinkedHashMap<>();
         env.forEach((name, value) -> {
-            if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+            // Only CLOUDHOP_SITES_* and CLOUDHOP_FAILOVER_*: other CLOUDHOP_* variables (CLOUDHOP_TOOLS, ...)
+            // belong to tools, not to the configuration.
+            if (name.startsWith(ENV_PREFIX + "SITES_") || name.startsWith(ENV_PREFIX + "FAILOVER_")) {
                 overrides.put(envNameToPath(name.substring(ENV_PREFIX.length())), value);
             }
         });

@@ -96,7 +96,8 @@ class BootstrapTest {
     void environmentOverridesTheFile() {
         CloudhopConfig config = CloudhopConfig.validate(TWO_SITES, "env.conf",
                 Map.of("CLOUDHOP_SITES_PRIMARY_REGION", "northeurope",
-                        "CLOUDHOP_SITES_SECONDARY_QUEUE_DEDUP__WINDOW", "2 minutes"),
+                        "CLOUDHOP_SITES_SECONDARY_QUEUE_DEDUP__WINDOW", "2 minutes",
+                        "CLOUDHOP_TOOLS", "/opt/tools"),
                 ProviderRegistry.discover()).get();
         assertThat(config.site("primary").orElseThrow().info().region()).isEqualTo("northeurope");
         assertThat(config.site("secondary").orElseThrow().duration("queue.dedup-window")).contains(Duration.ofMinutes(2));
