@@ -29,34 +29,39 @@ public final class Drill {
      * @param name        short name for reports
      * @param site        the site it strikes
      * @param description one line for humans
-     * @param inject      switches the fault on
-     * @param clear       switches it off
+     * @param inject      starts the disaster (a switchboard fault, or a real one: killing or freezing a process)
+     * @param clear       ends it
      */
-    public record Scenario(String name, String site, String description, Consumer<Switchboard> inject,
-                           Consumer<Switchboard> clear) {
+    public record Scenario(String name, String site, String description, Consumer<FailoverCloud> inject,
+                           Consumer<FailoverCloud> clear) {
+
+        /** A disaster outside the switchboard, e.g. {@code SIGKILL} or {@code SIGSTOP} of an emulator. */
+        public static Scenario of(String name, String site, String description, Runnable start, Runnable stop) {
+            return new Scenario(name, site, description, c -> start.run(), c -> stop.run());
+        }
 
         /** Every service of {@code site} unavailable: a region-wide outage. */
         public static Scenario regionOutage(String site) {
             return new Scenario("region-outage", site, "every service of " + site + " unavailable",
-                    sb -> sb.inject(site, Fault.unavailable()), sb -> sb.clear(site));
+                    c -> c.switchboard().inject(site, Fault.unavailable()), c -> c.switchboard().clear(site));
         }
 
         /** One service of {@code site} unavailable: a dependent-service failure. */
         public static Scenario dependentServiceOutage(String site, Service service) {
             return new Scenario("dependent-service-outage", site, service.key() + " of " + site + " unavailable",
-                    sb -> sb.inject(site, service, Fault.unavailable()), sb -> sb.clear(site, service));
+                    c -> c.switchboard().inject(site, service, Fault.unavailable()), c -> c.switchboard().clear(site, service));
         }
 
         /** Every call to {@code site} delayed by {@code latency}: a degraded network. */
         public static Scenario networkLatency(String site, Duration latency) {
             return new Scenario("network-latency", site, latency.toMillis() + " ms latency on every call to " + site,
-                    sb -> sb.inject(site, Fault.latency(latency)), sb -> sb.clear(site));
+                    c -> c.switchboard().inject(site, Fault.latency(latency)), c -> c.switchboard().clear(site));
         }
 
         /** Every call to {@code site} hangs until the call timeout: a network outage. */
         public static Scenario networkOutage(String site) {
             return new Scenario("network-outage", site, "calls to " + site + " black-holed",
-                    sb -> sb.inject(site, Fault.blackhole()), sb -> sb.clear(site));
+                    c -> c.switchboard().inject(site, Fault.blackhole()), c -> c.switchboard().clear(site));
         }
     }
 
@@ -147,10 +152,10 @@ public final class Drill {
         Thread.sleep(options.before().toMillis());
         faultAt.set(System.nanoTime());
         timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(faultAt.get() - t0), "FAULT " + scenario.description()));
-        scenario.inject().accept(cloud.switchboard());
+        scenario.inject().accept(cloud);
         Thread.sleep(options.faultFor().toMillis());
         long clearedAt = System.nanoTime();
-        scenario.clear().accept(cloud.switchboard());
+        scenario.clear().accept(cloud);
         timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(clearedAt - t0), "CLEARED " + scenario.description()));
         String primary = cloud.config().priority().get(0);
         if (options.failback()) {
