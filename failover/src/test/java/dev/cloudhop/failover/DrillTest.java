@@ -1,0 +1,87 @@
+package dev.cloudhop.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.blob.BlobId;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Drills with a plain blob-writing workload against facades with scheduled probes (real time). */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DrillTest {
+
+    /** Writes one blob per call and checks at the end that every acknowledged write is readable. */
+    private static final class Writes implements Drill.Workload {
+        private final FailoverCloud cloud;
+        private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+
+        Writes(FailoverCloud cloud) {
+            this.cloud = cloud;
+            cloud.blobs().createContainer("drill");
+        }
+
+        @Override
+        public void call(int client, long seq) {
+            String name = "c" + client + "-" + seq;
+            cloud.blobs().put(BlobId.of("drill", name), BlobContent.ofUtf8(name));
+            acknowledged.add(name);
+        }
+
+        @Override
+        public Map<String, Object> verify() {
+            long missing = acknowledged.stream().filter(n -> cloud.blobs().stat(BlobId.of("drill", n)).isEmpty()).count();
+            return Map.of("acknowledged", acknowledged.size(), "missingAtActiveSite", missing);
+        }
+    }
+
+    private static FailoverCloud facade(Fixture f) {
+        return FailoverCloud.builder(f.sites, FailoverConfig.of(f.config)).build();
+    }
+
+    @Test
+    void aRegionOutageIsDetectedAndClientsRecoverAtTheSecondary() throws Exception {
+        try (Fixture f = new Fixture(); FailoverCloud cloud = facade(f)) {
+            DrillReport report = Drill.run(cloud, Drill.Scenario.regionOutage("azure"), new Writes(cloud),
+                    new Drill.Options(2, Duration.ofMillis(5), Duration.ofMillis(300), Duration.ofSeconds(1),
+                            Duration.ofMillis(300), false));
+            assertThat(report.siteAfter()).isEqualTo("aws");
+            assertThat(report.detection()).isNotNull();
+            assertThat(report.rto()).as("detection under traffic is the feature: generous bound").isLessThan(Duration.ofSeconds(2));
+            assertThat(report.runbooks()).singleElement().satisfies(r -> assertThat(r.ok()).isTrue());
+            assertThat(report.timeline()).anySatisfy(e -> assertThat(e.what()).startsWith("clients redirected azure -> aws"));
+            assertThat(report.summary()).contains("RTO", "RPO");
+        }
+    }
+
+    @Test
+    void networkLatencySlowsCallsWithoutAFailover() throws Exception {
+        try (Fixture f = new Fixture(); FailoverCloud cloud = facade(f)) {
+            Writes writes = new Writes(cloud);
+            DrillReport report = Drill.run(cloud, Drill.Scenario.networkLatency("azure", Duration.ofMillis(30)), writes,
+                    new Drill.Options(1, Duration.ofMillis(5), Duration.ofMillis(200), Duration.ofMillis(600),
+                            Duration.ofMillis(100), false));
+            assertThat(report.siteAfter()).isEqualTo("azure");
+            assertThat(report.failedCalls()).isZero();
+            assertThat(report.rto()).isZero();
+            assertThat(report.runbooks()).isEmpty();
+            assertThat(report.workload()).containsEntry("missingAtActiveSite", 0L);
+        }
+    }
+
+    @Test
+    void aBlackholedNetworkFailsOverAfterTheCallTimeout() throws Exception {
+        try (Fixture f = new Fixture(); FailoverCloud cloud = facade(f)) {
+            DrillReport report = Drill.run(cloud, Drill.Scenario.networkOutage("azure"), new Writes(cloud),
+                    new Drill.Options(2, Duration.ofMillis(5), Duration.ofMillis(200), Duration.ofSeconds(2),
+                            Duration.ofMillis(200), false));
+            assertThat(report.siteAfter()).isEqualTo("aws");
+            assertThat(report.rto()).as("call timeout 300 ms, probe timeout 500 ms").isLessThan(Duration.ofSeconds(3));
+        }
+    }
+}
