@@ -70,9 +70,13 @@ final class ExactLengthInputStream extends FilterInputStream {
         return skipped;
     }
 
+    /**
+     * The declared remaining length: jclouds' multipart slicer skips to each part's offset and treats a
+     * stream reporting 0 available bytes (any network stream) as exhausted.
+     */
     @Override
-    public int available() throws IOException {
-        return (int) Math.min(super.available(), declared - seen);
+    public int available() {
+        return (int) Math.min(Integer.MAX_VALUE, declared - seen);
     }
 
     @Override

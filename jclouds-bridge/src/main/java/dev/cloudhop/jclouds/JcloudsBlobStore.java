@@ -202,8 +202,10 @@ public final class JcloudsBlobStore implements BlobStore, AutoCloseable {
         try (InputStream in = new ExactLengthInputStream(raw, length, id.toString())) {
             return call(ctx, () -> {
                 org.jclouds.blobstore.BlobStore store = jclouds();
-                org.jclouds.blobstore.domain.Blob blob = store.blobBuilder(id.name())
-                        .payload(in)
+                // Bytes in memory go as they are: a repeatable payload jclouds can sign in one pass.
+                org.jclouds.blobstore.domain.Blob blob = (content instanceof BlobContent.Bytes bytes
+                        ? store.blobBuilder(id.name()).payload(bytes.bytes())
+                        : store.blobBuilder(id.name()).payload(in))
                         .contentLength(length)
                         .contentType(options.contentType())
                         .userMetadata(options.userMetadata())
