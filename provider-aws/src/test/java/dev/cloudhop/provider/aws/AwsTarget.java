@@ -1,0 +1,137 @@
+package dev.cloudhop.provider.aws;
+
+import static cloud.localstack.Constants.DEFAULT_REGION;
+import static cloud.localstack.Constants.TEST_ACCESS_KEY;
+import static cloud.localstack.Constants.TEST_SECRET_KEY;
+
+import dev.cloudhop.api.Cloud;
+import dev.cloudhop.api.compute.NodeSpec;
+import dev.cloudhop.api.config.Cloudhop;
+import dev.cloudhop.api.config.CloudhopConfig;
+import dev.cloudhop.api.config.ProviderRegistry;
+import dev.cloudhop.testing.LocalStackServer;
+import dev.cloudhop.testing.MotoServer;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The AWS endpoints the contract suites run against: LocalStack and moto, each started once per test JVM
+ * on a free loopback port by the shared harness, or the endpoint a user names in
+ * {@value #ENDPOINT_VARIABLE} (then the LocalStack-targeted suites run against it and the moto ones are
+ * disabled).
+ *
+ * <p>Credentials are LocalStack's well-known {@code test}/{@code test} (from localstack-utils'
+ * {@code Constants}), or, for a user's endpoint, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}
+ * when set; the region is {@code AWS_REGION} or {@code us-east-1}.
+ */
+enum AwsTarget {
+
+    /** LocalStack 4.14.0 in host mode, or the user's endpoint. */
+    LOCALSTACK {
+        @Override
+        URI endpoint() {
+            return userEndpoint().orElseGet(() -> {
+                LocalStackServer server = LocalStackServer.shared();
+                report(this, server.startupTime(), server.endpoint());
+                return server.endpoint();
+            });
+        }
+
+        @Override
+        boolean atomicConditionalWrites() {
+            // LocalStack checks S3 preconditions under a per-object lock; so does AWS
+            return true;
+        }
+
+        @Override
+        void reset() {
+            // community LocalStack has no state reset: suites isolate themselves by unique names
+        }
+    },
+
+    /** moto server 5.1. */
+    MOTO {
+        @Override
+        URI endpoint() {
+            MotoServer server = MotoServer.shared();
+            report(this, server.startupTime(), server.endpoint());
+            return server.endpoint();
+        }
+
+        @Override
+        boolean atomicConditionalWrites() {
+            // moto checks If-None-Match/If-Match and then writes, without a lock, in a threaded server
+            return false;
+        }
+
+        @Override
+        void reset() {
+            MotoServer.shared().reset();
+        }
+    };
+
+    /** Set it to run the AWS suite against your own endpoint (e.g. http://127.0.0.1:4566) instead of the emulators. */
+    static final String ENDPOINT_VARIABLE = "CLOUDHOP_AWS_ENDPOINT";
+
+    /** A small instance type every EC2 emulator knows. */
+    static final String SIZE = "t2.micro";
+
+    abstract URI endpoint();
+
+    private static final java.util.Set<AwsTarget> REPORTED = java.util.EnumSet.noneOf(AwsTarget.class);
+
+    /** Says once per JVM how long the emulator took to start (in the surefire output of the first suite). */
+    private static synchronized void report(AwsTarget target, java.time.Duration startup, URI endpoint) {
+        if (REPORTED.add(target)) {
+            System.err.println("[cloudhop-aws-tests] " + target + " ready in " + startup.toMillis() + " ms at " + endpoint);
+        }
+    }
+
+    abstract boolean atomicConditionalWrites();
+
+    /** Clears the emulator's state between suites where it can. */
+    abstract void reset();
+
+    static Optional<URI> userEndpoint() {
+        String value = System.getenv(ENDPOINT_VARIABLE);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.trim()));
+    }
+
+    static String region() {
+        String region = System.getenv("AWS_REGION");
+        return userEndpoint().isPresent() && region != null && !region.isBlank() ? region : DEFAULT_REGION;
+    }
+
+    /** A spec the target can launch: the catalogue AMI and {@link #SIZE}. */
+    static NodeSpec nodeSpec(String group) {
+        return NodeSpec.of(group, region() + "/ami-785db401", SIZE);
+    }
+
+    /** Opens site {@code tck} against this target, as an application would, with extra HOCON lines. */
+    Cloud open(String... extraSettings) {
+        Map<String, String> env = new HashMap<>();
+        String keys;
+        if (userEndpoint().isPresent() && System.getenv("AWS_ACCESS_KEY_ID") != null) {
+            env.put("AWS_ACCESS_KEY_ID", System.getenv("AWS_ACCESS_KEY_ID"));
+            env.put("AWS_SECRET_ACCESS_KEY", String.valueOf(System.getenv("AWS_SECRET_ACCESS_KEY")));
+            keys = "credentials.access-key = \"env:AWS_ACCESS_KEY_ID\"\n"
+                    + "credentials.secret-key = \"env:AWS_SECRET_ACCESS_KEY\"\n";
+        } else {
+            keys = "credentials.access-key = \"literal:" + TEST_ACCESS_KEY + "\"\n"
+                    + "credentials.secret-key = \"literal:" + TEST_SECRET_KEY + "\"\n";
+        }
+        String hocon = "sites { tck {\n"
+                + "provider = aws\n"
+                + "region = " + region() + "\n"
+                + "endpoint = \"" + endpoint() + "\"\n"
+                + keys
+                + "s3.conditional-writes = " + atomicConditionalWrites() + "\n"
+                + String.join("\n", extraSettings) + "\n"
+                + "} }";
+        ProviderRegistry providers = ProviderRegistry.discover();
+        CloudhopConfig config = CloudhopConfig.parse(hocon, name().toLowerCase() + ".conf", env, providers);
+        return Cloudhop.open(config, providers).site("tck");
+    }
+}

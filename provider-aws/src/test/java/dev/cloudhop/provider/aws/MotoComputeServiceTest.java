@@ -1,0 +1,14 @@
+package dev.cloudhop.provider.aws;
+
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
+
+/** The ComputeService contract against moto server. */
+@DisabledIfEnvironmentVariable(named = AwsTarget.ENDPOINT_VARIABLE, matches = ".+",
+        disabledReason = "CLOUDHOP_AWS_ENDPOINT is set: the AWS suite runs against that endpoint instead")
+class MotoComputeServiceTest extends AwsComputeServiceSuite {
+
+    @Override
+    AwsTarget target() {
+        return AwsTarget.MOTO;
+    }
+}

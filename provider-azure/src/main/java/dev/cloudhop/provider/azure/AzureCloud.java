@@ -1,0 +1,82 @@
+package dev.cloudhop.provider.azure;
+
+import dev.cloudhop.api.Capability;
+import dev.cloudhop.api.Cloud;
+import dev.cloudhop.api.SiteInfo;
+import dev.cloudhop.api.blob.BlobStore;
+import dev.cloudhop.api.compute.ComputeService;
+import dev.cloudhop.api.dns.DnsService;
+import dev.cloudhop.api.queue.QueueService;
+import dev.cloudhop.api.spi.SiteCloud;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The {@link Cloud} of an Azure site: the four neutral services plus Azure's own {@link #trafficManager()}.
+ * Every Azure site opened through Cloudhop is one, so {@code ((AzureCloud) sites.site("primary")).trafficManager()}
+ * reaches Traffic Manager. Thread-safe.
+ */
+public final class AzureCloud implements Cloud {
+
+    private final SiteCloud delegate;
+    private final AzureTrafficManager trafficManager;
+    private volatile boolean closed;
+
+    AzureCloud(SiteCloud delegate, AzureTrafficManager trafficManager) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.trafficManager = Objects.requireNonNull(trafficManager, "trafficManager");
+    }
+
+    @Override
+    public SiteInfo site() {
+        return delegate.site();
+    }
+
+    @Override
+    public Set<Capability> capabilities() {
+        return delegate.capabilities();
+    }
+
+    @Override
+    public BlobStore blobs() {
+        return delegate.blobs();
+    }
+
+    @Override
+    public QueueService queues() {
+        return delegate.queues();
+    }
+
+    @Override
+    public DnsService dns() {
+        return delegate.dns();
+    }
+
+    @Override
+    public ComputeService compute() {
+        return delegate.compute();
+    }
+
+    /**
+     * Azure Traffic Manager (priority routing) of this site's subscription and resource group.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public AzureTrafficManager trafficManager() {
+        if (closed) {
+            throw new IllegalStateException("site " + site().id() + " is closed");
+        }
+        return trafficManager;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        delegate.close();
+    }
+
+    @Override
+    public String toString() {
+        return "AzureCloud[" + site() + "]";
+    }
+}

@@ -1,0 +1,27 @@
+package dev.cloudhop.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.HttpURLConnection;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+
+class AzuriteServerTest {
+
+    @Test
+    void startsOnFreeLoopbackPortsAndAnswersBlobAndQueueRequests() throws Exception {
+        try (AzuriteServer azurite = AzuriteServer.start()) {
+            assertThat(azurite.blobPort()).isNotEqualTo(azurite.queuePort());
+            assertThat(azurite.blobEndpoint().toString()).startsWith("http://127.0.0.1:").endsWith("/devstoreaccount1");
+            // an unauthenticated request is answered (403), which proves the service is up
+            for (URI endpoint : new URI[] {azurite.blobEndpoint(), azurite.queueEndpoint()}) {
+                HttpURLConnection c = (HttpURLConnection) URI.create(endpoint + "?comp=list").toURL().openConnection();
+                assertThat(c.getResponseCode()).as("status of %s", endpoint).isBetween(200, 499);
+                c.disconnect();
+            }
+            assertThat(azurite.startupTime()).isPositive();
+            azurite.close();
+            assertThat(azurite.process().isAlive()).isFalse();
+        }
+    }
+}
