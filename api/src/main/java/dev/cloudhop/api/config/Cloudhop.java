@@ -42,7 +42,25 @@ public final class Cloudhop {
 
     /** Binds the sites of a loaded configuration. */
     public static Sites open(CloudhopConfig config, ProviderRegistry providers) {
-        Injector injector = Guice.createInjector(new CloudhopModule(config, providers));
-        return injector.getInstance(Sites.class);
+        try {
+            Injector injector = Guice.createInjector(new CloudhopModule(config, providers));
+            return injector.getInstance(Sites.class);
+        } catch (com.google.inject.CreationException e) {
+            throw unwrap(e, e.getErrorMessages());
+        } catch (com.google.inject.ProvisionException e) {
+            throw unwrap(e, e.getErrorMessages());
+        }
+    }
+
+    /** A provider that checks its keys against each other reports a ConfigException: show it, not Guice's wrapper. */
+    private static RuntimeException unwrap(RuntimeException e, java.util.Collection<com.google.inject.spi.Message> messages) {
+        for (com.google.inject.spi.Message m : messages) {
+            for (Throwable t = m.getCause(); t != null; t = t.getCause()) {
+                if (t instanceof ConfigException ce) {
+                    return ce;
+                }
+            }
+        }
+        return e;
     }
 }
