@@ -25,7 +25,7 @@ import java.util.List;
  *
  * <p>Thread-safe.
  */
-public final class AzuriteServer implements AutoCloseable {
+public final class AzuriteServer extends EmulatorServer {
 
     /** The pinned Azurite version. */
     public static final String VERSION = "3.35.0";
@@ -42,12 +42,11 @@ public final class AzuriteServer implements AutoCloseable {
 
     private final int blobPort;
     private final int queuePort;
-    private final ManagedProcess process;
 
     private AzuriteServer(int blobPort, int queuePort, ManagedProcess process) {
+        super(process, null);
         this.blobPort = blobPort;
         this.queuePort = queuePort;
-        this.process = process;
     }
 
     /**
@@ -56,7 +55,7 @@ public final class AzuriteServer implements AutoCloseable {
      * @throws IllegalStateException if Azurite or Node is missing (with an install hint) or does not start
      */
     public static synchronized AzuriteServer shared() {
-        if (shared == null || !shared.process.isAlive()) {
+        if (shared == null || !shared.process().isAlive()) {
             shared = start();
         }
         return shared;
@@ -120,22 +119,6 @@ public final class AzuriteServer implements AutoCloseable {
     /** The Queue service port. */
     public int queuePort() {
         return queuePort;
-    }
-
-    /** From start until Blob and Queue storage listened. */
-    public Duration startupTime() {
-        return process.startupTime();
-    }
-
-    /** The process, to kill or freeze it in disaster tests. */
-    public ManagedProcess process() {
-        return process;
-    }
-
-    /** Stops Azurite; its data is gone. */
-    @Override
-    public void close() {
-        process.close();
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.Objects;
  * <p>{@link #shared()} starts one instance per JVM on first use and stops it at exit, so that every test
  * class of a run shares one start-up. Thread-safe.
  */
-public final class LocalStackServer implements AutoCloseable {
+public final class LocalStackServer extends EmulatorServer {
 
     /** The pinned LocalStack version. */
     public static final String VERSION = "4.14.0";
@@ -33,14 +33,11 @@ public final class LocalStackServer implements AutoCloseable {
 
     private static LocalStackServer shared;
 
-    private final ManagedProcess process;
     private final URI endpoint;
-    private final Path stateDir;
 
     private LocalStackServer(ManagedProcess process, URI endpoint, Path stateDir) {
-        this.process = process;
+        super(process, stateDir);
         this.endpoint = endpoint;
-        this.stateDir = stateDir;
     }
 
     /**
@@ -85,7 +82,7 @@ public final class LocalStackServer implements AutoCloseable {
 
     /** The one instance of this JVM, started on the first call; stopped when the JVM exits. */
     public static synchronized LocalStackServer shared() {
-        if (shared == null || !shared.process.isAlive()) {
+        if (shared == null || !shared.process().isAlive()) {
             shared = start();
         }
         return shared;
@@ -94,40 +91,6 @@ public final class LocalStackServer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}: the endpoint of every service. */
     public URI endpoint() {
         return endpoint;
-    }
-
-    /** From process start until ready. */
-    public Duration startupTime() {
-        return process.startupTime();
-    }
-
-    /** The process, to kill or freeze it in disaster tests. */
-    public ManagedProcess process() {
-        return process;
-    }
-
-    /** Stops the process. Idempotent. */
-    @Override
-    public void close() {
-        process.close();
-        deleteQuietly(stateDir);
-    }
-
-    static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // best effort: a temp directory
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // best effort
-        }
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.List;
  *
  * <p>{@link #shared()} starts one instance per JVM on first use and stops it at exit. Thread-safe.
  */
-public final class MotoServer implements AutoCloseable {
+public final class MotoServer extends EmulatorServer {
 
     /** The pinned moto version. */
     public static final String VERSION = "5.1.22";
@@ -26,14 +26,11 @@ public final class MotoServer implements AutoCloseable {
 
     private static MotoServer shared;
 
-    private final ManagedProcess process;
     private final URI endpoint;
-    private final Path workDir;
 
     private MotoServer(ManagedProcess process, URI endpoint, Path workDir) {
-        this.process = process;
+        super(process, workDir);
         this.endpoint = endpoint;
-        this.workDir = workDir;
     }
 
     /**
@@ -64,7 +61,7 @@ public final class MotoServer implements AutoCloseable {
 
     /** The one instance of this JVM, started on the first call; stopped when the JVM exits. */
     public static synchronized MotoServer shared() {
-        if (shared == null || !shared.process.isAlive()) {
+        if (shared == null || !shared.process().isAlive()) {
             shared = start();
         }
         return shared;
@@ -73,16 +70,6 @@ public final class MotoServer implements AutoCloseable {
     /** {@code http://127.0.0.1:<port>}: the endpoint of every service. */
     public URI endpoint() {
         return endpoint;
-    }
-
-    /** From process start until ready. */
-    public Duration startupTime() {
-        return process.startupTime();
-    }
-
-    /** The process, to kill or freeze it in disaster tests. */
-    public ManagedProcess process() {
-        return process;
     }
 
     /**
@@ -104,13 +91,6 @@ public final class MotoServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("moto reset failed", e);
         }
-    }
-
-    /** Stops the process. Idempotent. */
-    @Override
-    public void close() {
-        process.close();
-        LocalStackServer.deleteQuietly(workDir);
     }
 
     @Override
