@@ -13,6 +13,7 @@ import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.internal.CaptureJournal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -399,12 +400,14 @@ class FailoverCloudTest {
             first.queues().createQueue("orders");
             first.switchboard().inject("azure", Service.QUEUE, Fault.unavailable());
             first.queues().send("orders", OutgoingMessage.of("kept on disk"));
+            assertThat(first.capturedMessages()).isEqualTo(1);
             first.close();
+            // durable: the message is on disk while no facade runs
+            assertThat(new CaptureJournal(dir).list(java.util.Optional.empty())).extracting(c -> new String(c.message().body(), StandardCharsets.UTF_8))
+                    .containsExactly("kept on disk");
 
+            // the new facade's first probe round finds the queue healthy and replays on its own
             FailoverCloud second = facade(f);
-            assertThat(second.capturedMessages()).isEqualTo(1);
-            second.queues().createQueue("orders");
-            second.probeNow();
             assertThat(second.awaitIdle(Duration.ofSeconds(5))).isTrue();
             assertThat(second.capturedMessages()).isZero();
             assertThat(second.queues().receive("orders", ReceiveOptions.DEFAULT)).extracting(ReceivedMessage::bodyAsString)
