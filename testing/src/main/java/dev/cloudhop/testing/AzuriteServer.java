@@ -15,7 +15,9 @@ import java.util.List;
  * <p>It is started with Node directly (not {@code npx}) from {@code $CLOUDHOP_TOOLS/azurite}, where
  * {@code bin/lib/emulators/azure.sh} installs it, with {@code --skipApiVersionCheck} (current Azure SDKs
  * send newer API versions than Azurite knows), {@code --loose} and {@code --disableTelemetry} (otherwise it
- * contacts the internet). Data lives in memory and is gone when the process stops.
+ * contacts the internet). {@link #start()} keeps data in memory (gone when the process stops);
+ * {@link #startDurable()} keeps it in a directory ({@code --location}), so that the server can be killed
+ * and {@linkplain #restart() restarted} with its containers, blobs and queued messages intact.
  *
  * <pre>{@code
  * AzuriteServer azurite = AzuriteServer.shared();          // one per JVM, stopped at exit
@@ -43,8 +45,8 @@ public final class AzuriteServer extends EmulatorServer {
     private final int blobPort;
     private final int queuePort;
 
-    private AzuriteServer(int blobPort, int queuePort, ManagedProcess process) {
-        super(process, null);
+    private AzuriteServer(int blobPort, int queuePort, ManagedProcess process, Path workDir) {
+        super(process, workDir);
         this.blobPort = blobPort;
         this.queuePort = queuePort;
     }
@@ -68,6 +70,20 @@ public final class AzuriteServer extends EmulatorServer {
      * @throws IllegalStateException if Azurite or Node is missing (with an install hint) or does not start
      */
     public static AzuriteServer start() {
+        return start(false);
+    }
+
+    /**
+     * Starts a new Azurite whose data lives on disk in its working directory, so that it survives a
+     * {@code SIGKILL} and {@link #restart()} on the same ports.
+     *
+     * @throws IllegalStateException if Azurite or Node is missing (with an install hint) or does not start
+     */
+    public static AzuriteServer startDurable() {
+        return start(true);
+    }
+
+    private static AzuriteServer start(boolean durable) {
         Path script = Tools.require(SCRIPT, "Azurite " + VERSION + " (npm azurite)");
         Path node = Tools.requireExecutable("node", "Node.js 20 or later", "/usr/bin", "/usr/local/bin");
         IllegalStateException last = null;
@@ -78,23 +94,31 @@ public final class AzuriteServer extends EmulatorServer {
             if (blob == queue || queue == table || blob == table) {
                 continue;
             }
+            Path workDir = null;
             try {
-                Path workDir = Files.createTempDirectory("cloudhop-azurite-");
-                ManagedProcess p = ManagedProcess.builder("azurite", List.of(node.toString(), script.toString(),
-                                "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(blob),
-                                "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(queue),
-                                "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(table),
-                                "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry"))
+                workDir = Files.createTempDirectory("cloudhop-azurite-");
+                List<String> command = new java.util.ArrayList<>(List.of(node.toString(), script.toString(),
+                        "--blobHost", "127.0.0.1", "--blobPort", Integer.toString(blob),
+                        "--queueHost", "127.0.0.1", "--queuePort", Integer.toString(queue),
+                        "--tableHost", "127.0.0.1", "--tablePort", Integer.toString(table),
+                        "--skipApiVersionCheck", "--loose", "--disableTelemetry"));
+                if (durable) {
+                    command.addAll(List.of("--location", workDir.resolve("data").toString()));
+                } else {
+                    command.add("--inMemoryPersistence");
+                }
+                ManagedProcess p = ManagedProcess.builder(durable ? "azurite-durable" : "azurite", command)
                         .workingDir(workDir)
                         .readyWhenLogContains("Azurite Queue service is successfully listening")
                         .readyWhenPortOpen(blob)
                         .readyWhenPortOpen(queue)
                         .startTimeout(Duration.ofSeconds(60))
                         .start();
-                return new AzuriteServer(blob, queue, p);
+                return new AzuriteServer(blob, queue, p, workDir);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create a working directory for Azurite", e);
             } catch (IllegalStateException e) {
+                deleteQuietly(workDir);
                 last = e;
             }
         }

@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public abstract class EmulatorServer implements AutoCloseable {
 
-    private final ManagedProcess process;
+    private volatile ManagedProcess process;
     private final Path workDir;
 
     /**
@@ -28,6 +28,21 @@ public abstract class EmulatorServer implements AutoCloseable {
     /** The process, to kill or freeze it in disaster tests. */
     public final ManagedProcess process() {
         return process;
+    }
+
+    /**
+     * Kills the process if it still runs and starts it again on the same ports with the same state
+     * directory: the return of a server after a hard crash. Whether data survived depends on the emulator
+     * (see the subclass).
+     *
+     * @return how long the new process took to become ready
+     */
+    public synchronized Duration restart() {
+        if (process.isAlive()) {
+            process.kill();
+        }
+        process = process.restart();
+        return process.startupTime();
     }
 
     /** From process start until ready. */

@@ -38,12 +38,14 @@ public final class ManagedProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Duration startupTime;
+    private final Builder builder;
 
-    private ManagedProcess(String name, Process process, Path log, Duration startupTime) {
+    private ManagedProcess(String name, Process process, Path log, Duration startupTime, Builder builder) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.startupTime = startupTime;
+        this.builder = builder;
     }
 
     /** Starts describing a process. */
@@ -84,6 +86,21 @@ public final class ManagedProcess implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             return "(log unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    /**
+     * Starts the same command again (same ports, directories and environment, output appended to the same
+     * log) after a {@link #kill()} or a crash, and waits until it is ready, judging a ready log line only by
+     * what the new process writes. The returned process replaces this one.
+     *
+     * @throws IllegalStateException if this process is still running, or the new one does not become ready
+     */
+    public ManagedProcess restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException(name + " (pid " + process.pid() + ") is still running: kill it before restarting");
+        }
+        RUNNING.remove(this);
+        return builder.start(log);
     }
 
     /** Kills the process with SIGKILL (and its children): afterwards connections are refused. */
@@ -235,8 +252,13 @@ public final class ManagedProcess implements AutoCloseable {
          * @throws IllegalStateException with the log's tail if it exits or is not ready in time
          */
         public ManagedProcess start() {
+            return start(log);
+        }
+
+        private ManagedProcess start(Path logOrNull) {
             try {
-                Path logFile = log != null ? log : Files.createTempFile("cloudhop-" + name.replaceAll("\\W", "_") + "-", ".log");
+                Path logFile = logOrNull != null ? logOrNull : Files.createTempFile("cloudhop-" + name.replaceAll("\\W", "_") + "-", ".log");
+                long logOffset = Files.exists(logFile) ? Files.size(logFile) : 0;
                 ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
                 pb.environment().putAll(env);
@@ -245,7 +267,7 @@ public final class ManagedProcess implements AutoCloseable {
                 }
                 long start = System.nanoTime();
                 Process process = pb.start();
-                ManagedProcess managed = new ManagedProcess(name, process, logFile, Duration.ZERO);
+                ManagedProcess managed = new ManagedProcess(name, process, logFile, Duration.ZERO, this);
                 RUNNING.add(managed);
                 long deadline = start + startTimeout.toNanos();
                 while (true) {
@@ -254,9 +276,9 @@ public final class ManagedProcess implements AutoCloseable {
                         throw new IllegalStateException(name + " exited with status " + process.exitValue()
                                 + " before it was ready; log " + logFile + ":\n" + managed.logTail(40));
                     }
-                    boolean lineOk = readyLine == null || Files.readString(logFile, StandardCharsets.UTF_8).contains(readyLine);
+                    boolean lineOk = readyLine == null || logSince(logFile, logOffset).contains(readyLine);
                     if (lineOk && readiness.stream().allMatch(BooleanSupplier::getAsBoolean)) {
-                        ManagedProcess ready = new ManagedProcess(name, process, logFile, Duration.ofNanos(System.nanoTime() - start));
+                        ManagedProcess ready = new ManagedProcess(name, process, logFile, Duration.ofNanos(System.nanoTime() - start), this);
                         RUNNING.remove(managed);
                         RUNNING.add(ready);
                         return ready;
@@ -274,6 +296,12 @@ public final class ManagedProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while starting " + name, e);
             }
+        }
+    
+        private static String logSince(Path logFile, long offset) throws IOException {
+            byte[] all = Files.readAllBytes(logFile);
+            int from = (int) Math.min(offset, all.length);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
         }
     }
 }

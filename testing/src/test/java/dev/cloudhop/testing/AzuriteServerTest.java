@@ -24,4 +24,33 @@ class AzuriteServerTest {
             assertThat(azurite.process().isAlive()).isFalse();
         }
     }
+
+    @Test
+    void aDurableServerKilledHardRestartsOnTheSamePorts() throws Exception {
+        try (AzuriteServer azurite = AzuriteServer.startDurable()) {
+            URI list = URI.create(azurite.blobEndpoint() + "?comp=list");
+            assertThat(status(list)).isBetween(200, 499);
+            long pid = azurite.process().pid();
+            azurite.process().kill();
+            assertThat(status(list)).as("connection refused after SIGKILL").isEqualTo(-1);
+
+            assertThat(azurite.restart()).isPositive();
+            assertThat(azurite.process().pid()).isNotEqualTo(pid);
+            assertThat(status(list)).isBetween(200, 499);
+            assertThat(status(URI.create(azurite.queueEndpoint() + "?comp=list"))).isBetween(200, 499);
+        }
+    }
+
+    private static int status(URI uri) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(5000);
+            int code = c.getResponseCode();
+            c.disconnect();
+            return code;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
 }
