@@ -860,6 +860,10 @@ public final class FailoverCloud implements Cloud {
                 activeLock.notifyAll();
             }
         }
+        if (ok && config.topology() == FailoverConfig.Topology.REDEPLOY && config.redeploy().orElseThrow().release()
+                && config.redeploy().orElseThrow().provisions(from)) {
+            step(steps, "release", false, () -> release(site(from)));
+        }
         if (ok) {
             step(steps, "replay", false, () -> {
                 int replayed = replayCaptured(to);
@@ -902,6 +906,9 @@ public final class FailoverCloud implements Cloud {
 
     private String provision(InterceptedSite target) {
         FailoverConfig.Redeploy r = config.redeploy().orElseThrow();
+        if (!r.provisions(target.id())) {
+            return target.id() + " runs a standing deployment: nothing to provision";
+        }
         List<Node> existing = target.compute().listNodes(r.group());
         int missing = r.count() - existing.size();
         if (missing <= 0) {
@@ -910,6 +917,18 @@ public final class FailoverCloud implements Cloud {
         List<String> imageAndSize = r.imageAndSize(target.id());
         List<Node> launched = target.compute().launch(NodeSpec.of(r.group(), imageAndSize.get(0), imageAndSize.get(1)), missing);
         return "launched " + launched.size() + " nodes in group " + r.group() + " at " + target.id();
+    }
+
+    /** Destroys the redeploy group's nodes at a site the runbook left; what is unreachable stays for later. */
+    private String release(InterceptedSite left) {
+        FailoverConfig.Redeploy r = config.redeploy().orElseThrow();
+        int destroyed = 0;
+        for (Node n : left.compute().listNodes(r.group())) {
+            if (left.compute().destroy(n.id())) {
+                destroyed++;
+            }
+        }
+        return "released " + destroyed + " nodes of group " + r.group() + " at " + left.id();
     }
 
     private String switchDns(String to) {

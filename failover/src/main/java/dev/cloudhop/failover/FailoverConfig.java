@@ -36,7 +36,9 @@ import java.util.function.Supplier;
  *         endpoints { azure = "10.0.0.10", aws = "10.1.0.10", onprem = "192.168.0.10" } }
  *   replication { mode = async, rpo-budget = 5 s }    # async | sync
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
- *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2 }
+ *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
+ *              standing = [azure],         # sites with a standing deployment: never provisioned or released
+ *              release = true }            # destroy the group's nodes at the site a runbook leaves
  *   capabilities { ordering = [queue, blob], catalog = [blob] }
  * }
  * }</pre>
@@ -116,11 +118,19 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
      * @param size  the size id
      * @param count how many nodes
      * @param perSite image and size per site id, overriding the defaults
+     * @param standing sites that run a standing deployment (typically the primary): never provisioned or released
+     * @param release whether a runbook destroys the group's nodes at the site it leaves (pay only during a disaster)
      */
-    public record Redeploy(String group, String image, String size, int count, Map<String, List<String>> perSite) {
+    public record Redeploy(String group, String image, String size, int count, Map<String, List<String>> perSite,
+                           Set<String> standing, boolean release) {
         /** The image and size for a site. */
         public List<String> imageAndSize(String site) {
             return perSite.getOrDefault(site, List.of(image, size));
+        }
+
+        /** Whether the runbook provisions (and releases) compute at {@code site}. */
+        public boolean provisions(String site) {
+            return !standing.contains(site);
         }
     }
 
@@ -226,13 +236,25 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
                     perSite.put(site, List.of(
                             p.get(base + ".image", () -> c.getString(base + ".image"), "", "an image id"),
                             p.get(base + ".size", () -> c.getString(base + ".size"), "", "a size id")));
+                    if (!siteIds.contains(site)) {
+                        problems.add(new ConfigProblem(source, "failover." + base, "unknown site '" + site + "'; configured sites: "
+                                + String.join(", ", siteIds)));
+                    }
+                }
+            }
+            List<String> standing = p.get("redeploy.standing", () -> c.getStringList("redeploy.standing"), List.of(), "a list of site ids");
+            for (String site : standing) {
+                if (!siteIds.contains(site)) {
+                    problems.add(new ConfigProblem(source, "failover.redeploy.standing", "unknown site '" + site
+                            + "'; configured sites: " + String.join(", ", siteIds)));
                 }
             }
             redeploy = Optional.of(new Redeploy(
                     p.get("redeploy.group", () -> c.getString("redeploy.group"), "app", "a group name"),
                     p.get("redeploy.image", () -> c.getString("redeploy.image"), "", "an image id"),
                     p.get("redeploy.size", () -> c.getString("redeploy.size"), "", "a size id"),
-                    p.get("redeploy.count", () -> c.getInt("redeploy.count"), 1, "a whole number"), perSite));
+                    p.get("redeploy.count", () -> c.getInt("redeploy.count"), 1, "a whole number"), perSite,
+                    Set.copyOf(standing), p.get("redeploy.release", () -> c.getBoolean("redeploy.release"), true, "true or false")));
         } else if (topology == Topology.REDEPLOY) {
             problems.add(new ConfigProblem(source, "failover.redeploy", "missing; the redeploy topology needs group, image, size and count"));
         }

@@ -204,6 +204,7 @@ class FailoverCloudTest {
             cloud.switchboard().clear("azure");
             cloud.probeNow();
             await(() -> "azure".equals(cloud.activeSite()), "automatic failback");
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue(); // clients move at "redirect"; the report follows
             assertThat(cloud.failovers()).extracting(RunbookReport::reason).last().asString().startsWith("automatic failback");
         }
 
@@ -222,6 +223,36 @@ class FailoverCloudTest {
             assertThat(cloud.compute().listNodes("web")).hasSize(2);
             assertThat(cloud.failover("azure").ok()).isTrue();
             assertThat(cloud.rawSite("azure").compute().listNodes("web")).hasSize(2);
+            assertThat(cloud.rawSite("aws").compute().listNodes("web")).as("released at the site left").isEmpty();
+        }
+
+        @Test
+        void aStandingSiteIsNeitherProvisionedNorReleased() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  topology = redeploy\n"
+                            + "  redeploy { group = web, image = \"57\", size = small, count = 1, standing = [azure] }"));
+            FailoverCloud cloud = facade(f);
+
+            RunbookReport away = cloud.failover("aws");
+            assertThat(away.steps()).extracting(RunbookReport.Step::name).contains("provision").doesNotContain("release");
+            assertThat(cloud.rawSite("aws").compute().listNodes("web")).hasSize(1);
+
+            RunbookReport back = cloud.failover("azure");
+            assertThat(back.steps()).filteredOn(s -> s.name().equals("provision")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).contains("standing deployment"));
+            assertThat(back.steps()).filteredOn(s -> s.name().equals("release")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).startsWith("released 1 nodes"));
+            assertThat(cloud.rawSite("azure").compute().listNodes("web")).isEmpty();
+            assertThat(cloud.rawSite("aws").compute().listNodes("web")).isEmpty();
+        }
+
+        @Test
+        void aRedeployStandingSiteMustBeConfigured() {
+            assertThatThrownBy(() -> fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  topology = redeploy\n"
+                            + "  redeploy { group = web, image = \"57\", size = small, standing = [azrue] }")).facade())
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("failover.redeploy.standing")
+                    .hasMessageContaining("azrue");
         }
 
         @Test
