@@ -36,6 +36,23 @@ public record DrillReport(String scenario, String description, String siteBefore
     public record TimedEvent(Duration at, String what) {
     }
 
+    /** The first runbook that moved clients away from the struck site, if one ran. */
+    public java.util.Optional<RunbookReport> failover() {
+        return runbooks.stream().filter(r -> r.from().equals(siteBefore) && !r.to().equals(siteBefore)).findFirst();
+    }
+
+    /** How long the failover's {@code provision} step took (redeploy topology); zero without one. */
+    public Duration provisioning() {
+        return failover().flatMap(r -> r.steps().stream().filter(s -> s.name().equals("provision")).findFirst())
+                .map(RunbookReport.Step::took).orElse(Duration.ZERO);
+    }
+
+    /** {@link #provisioning()} as a share (0..1) of the RTO; empty when the RTO is zero (no call failed). */
+    public java.util.OptionalDouble provisioningShareOfRto() {
+        return rto.isZero() ? java.util.OptionalDouble.empty()
+                : java.util.OptionalDouble.of(Math.min(1.0, provisioning().toNanos() / (double) rto.toNanos()));
+    }
+
     /** The report as JSON. */
     public String toJson() {
         StringBuilder sb = new StringBuilder("{");
@@ -43,6 +60,9 @@ public record DrillReport(String scenario, String description, String siteBefore
                 .append(",\"siteBefore\":").append(Json.str(siteBefore)).append(",\"siteAfter\":").append(Json.str(siteAfter))
                 .append(",\"detectionMs\":").append(detection == null ? "null" : Json.ms(detection))
                 .append(",\"rtoMs\":").append(Json.ms(rto)).append(",\"rpoWrites\":").append(rpoWrites)
+                .append(",\"provisioningMs\":").append(Json.ms(provisioning()))
+                .append(",\"provisioningShareOfRto\":").append(provisioningShareOfRto().isPresent()
+                        ? String.format(java.util.Locale.ROOT, "%.3f", provisioningShareOfRto().getAsDouble()) : "null")
                 .append(",\"calls\":").append(calls).append(",\"failedCalls\":").append(failedCalls)
                 .append(",\"sampleErrors\":[");
         for (int i = 0; i < sampleErrors.size(); i++) {
@@ -74,6 +94,11 @@ public record DrillReport(String scenario, String description, String siteBefore
         sb.append("active site: ").append(siteBefore).append(" -> ").append(siteAfter).append('\n');
         sb.append("detection: ").append(detection == null ? "none" : detection.toMillis() + " ms").append('\n');
         sb.append("RTO: ").append(rto.toMillis()).append(" ms   RPO: ").append(rpoWrites).append(" writes\n");
+        if (!provisioning().isZero()) {
+            sb.append("provisioning: ").append(provisioning().toMillis()).append(" ms").append(provisioningShareOfRto().isPresent()
+                    ? String.format(java.util.Locale.ROOT, " (%.0f%% of the RTO)", 100 * provisioningShareOfRto().getAsDouble()) : "")
+                    .append('\n');
+        }
         sb.append("client calls: ").append(calls).append(", failed: ").append(failedCalls).append('\n');
         workload.forEach((k, v) -> sb.append(k).append(": ").append(v).append('\n'));
         for (RunbookReport r : runbooks) {

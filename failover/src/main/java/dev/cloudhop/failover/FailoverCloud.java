@@ -106,6 +106,8 @@ public final class FailoverCloud implements Cloud {
     private final Set<String> knownContainers = ConcurrentHashMap.newKeySet();
     private final Set<String> knownQueues = ConcurrentHashMap.newKeySet();
     private final Map<String, long[]> fenceCache = new ConcurrentHashMap<>();
+    /** DNS sites whose record does not point at the active site (they were down during a switch). */
+    private final Set<String> staleDns = ConcurrentHashMap.newKeySet();
     private final List<RunbookReport> reports = new CopyOnWriteArrayList<>();
     private final Object activeLock = new Object();
     private volatile String active;
@@ -727,6 +729,9 @@ public final class FailoverCloud implements Cloud {
     /** A site came back: fence it at the current epoch, move its stranded messages, maybe fail back. */
     private void recover(String siteId) {
         InterceptedSite s = site(siteId);
+        if (health.isUp(siteId, Service.DNS)) {
+            refreshDns(siteId);
+        }
         try {
             writeFence(s, epoch, active);
         } catch (CloudException e) {
@@ -807,6 +812,21 @@ public final class FailoverCloud implements Cloud {
         long newEpoch = epoch + 1;
         int[] unreplicated = {0};
 
+        if (!health.allUp(from, config.criticalServices()) || !health.isUp(to, Service.BLOB)) {
+            // a disaster: nothing to wait for
+        } else {
+            // a planned move (failback, manual): let replication catch up while clients still work at the old
+            // site, so that the write barrier below is held only for the last few writes
+            step(steps, "pre-sync", false, () -> {
+                try {
+                    int left = replicator.settle(to, config.presyncTimeout());
+                    return left + " writes still to replicate to " + to + " after pre-sync";
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return "interrupted";
+                }
+            });
+        }
         switching = true;
         boolean ok;
         try {
@@ -815,6 +835,10 @@ public final class FailoverCloud implements Cloud {
                 List<String> unreachable = new ArrayList<>();
                 for (InterceptedSite s : sites.values()) {
                     if (s != target) {
+                        if (!health.isUp(s.id(), Service.BLOB)) {
+                            unreachable.add(s.id()); // known down: do not wait for its timeouts; recover() fences it
+                            continue;
+                        }
                         try {
                             writeFence(s, newEpoch, to);
                         } catch (CloudException e) {
@@ -861,7 +885,7 @@ public final class FailoverCloud implements Cloud {
             }
         }
         if (ok && config.topology() == FailoverConfig.Topology.REDEPLOY && config.redeploy().orElseThrow().release()
-                && config.redeploy().orElseThrow().provisions(from)) {
+                && config.redeploy().orElseThrow().provisions(from) && health.isUp(from, Service.COMPUTE)) {
             step(steps, "release", false, () -> release(site(from)));
         }
         if (ok) {
@@ -940,6 +964,10 @@ public final class FailoverCloud implements Cloud {
         List<String> updated = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (String dnsSite : d.sites()) {
+            if (!health.isUp(dnsSite, Service.DNS)) {
+                failed.add(dnsSite + " (dns down: updated when it recovers)");
+                continue;
+            }
             try {
                 site(dnsSite).dns().upsert(d.zone(), RecordSet.of(d.record(), RecordType.A, d.ttl(), address));
                 updated.add(dnsSite);
@@ -948,9 +976,28 @@ public final class FailoverCloud implements Cloud {
             }
         }
         if (updated.isEmpty() && !failed.isEmpty()) {
+            staleDns.addAll(d.sites());
             throw new IllegalStateException("no DNS site could be updated: " + failed);
         }
+        staleDns.removeAll(updated);
+        d.sites().stream().filter(x -> !updated.contains(x)).forEach(staleDns::add);
         return d.record() + " -> " + address + " at " + updated + (failed.isEmpty() ? "" : "; failed: " + failed);
+    }
+
+    /** A DNS site that missed a switch while it was down gets the active site's record when it recovers. */
+    private void refreshDns(String siteId) {
+        if (config.dns().isEmpty() || !staleDns.contains(siteId)) {
+            return;
+        }
+        FailoverConfig.Dns d = config.dns().get();
+        try {
+            site(siteId).dns().upsert(d.zone(), RecordSet.of(d.record(), RecordType.A, d.ttl(), d.endpoints().get(active)));
+            staleDns.remove(siteId);
+            publish(new FailoverEvent.RunbookStepCompleted(now(), "refresh-dns", Duration.ZERO, true,
+                    d.record() + " -> " + d.endpoints().get(active) + " at " + siteId + " (missed a switch while down)"));
+        } catch (CloudException e) {
+            // tried again on the next recovery
+        }
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  *   call-timeout = 2 s                 # bound of a blackholed call
  *   dns { zone = shop.example.com, record = www.shop.example.com, ttl = 30 s, sites = [onprem],
  *         endpoints { azure = "10.0.0.10", aws = "10.1.0.10", onprem = "192.168.0.10" } }
- *   replication { mode = async, rpo-budget = 5 s }    # async | sync
+ *   replication { mode = async, rpo-budget = 5 s,     # async | sync
+ *                 presync-timeout = 30 s }           # planned moves: catch up before the write barrier
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
@@ -58,6 +59,8 @@ import java.util.function.Supplier;
  * @param dns              the record to switch, if any
  * @param syncReplication  whether blob writes reach every healthy site before they are acknowledged
  * @param rpoBudget        the replication lag the application accepts
+ * @param presyncTimeout   how long a planned move (failback, manual failover from a healthy site) lets
+ *                         replication catch up before it fences, while clients keep working
  * @param captureDirectory where captured queue sends are kept
  * @param redeploy         what to launch on the new site in the redeploy topology
  * @param capabilities     application capabilities and the services each needs
@@ -65,7 +68,7 @@ import java.util.function.Supplier;
 public record FailoverConfig(Topology topology, List<String> priority, Routing routing, Map<String, Integer> weights,
                              boolean automatic, boolean automaticFailback, Set<Service> criticalServices, Probe probe,
                              int passiveFailures, Duration clientWait, Duration callTimeout, Optional<Dns> dns,
-                             boolean syncReplication, Duration rpoBudget, Optional<Path> captureDirectory,
+                             boolean syncReplication, Duration rpoBudget, Duration presyncTimeout, Optional<Path> captureDirectory,
                              Optional<Redeploy> redeploy, Map<String, Set<Service>> capabilities) {
 
     /** How sites share the work. */
@@ -224,6 +227,7 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
             problems.add(new ConfigProblem(source, "failover.replication.mode", "must be async or sync, was '" + mode + "'"));
         }
         Duration rpoBudget = p.duration("replication.rpo-budget", Duration.ofSeconds(5));
+        Duration presyncTimeout = p.duration("replication.presync-timeout", Duration.ofSeconds(30));
         Optional<Path> capture = c.hasPath("capture.directory")
                 ? Optional.of(Path.of(p.get("capture.directory", () -> c.getString("capture.directory"), "", "a path")))
                 : Optional.empty();
@@ -274,7 +278,7 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
         }
         return new FailoverConfig(topology, List.copyOf(priority), routing, Map.copyOf(weights), automatic,
                 failback.equals("automatic"), critical, probe, passive, clientWait, callTimeout, dns, mode.equals("sync"),
-                rpoBudget, capture, redeploy, Map.copyOf(capabilities));
+                rpoBudget, presyncTimeout, capture, redeploy, Map.copyOf(capabilities));
     }
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",

@@ -82,7 +82,7 @@ class FailoverCloudTest {
 
             assertThat(report.ok()).isTrue();
             assertThat(report.steps()).extracting(RunbookReport.Step::name)
-                    .containsExactly("fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay", "verify");
+                    .containsExactly("pre-sync", "fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay", "verify");
             assertThat(report.steps()).allSatisfy(s -> assertThat(s.ok()).as(s.name() + ": " + s.detail()).isTrue());
             assertThat(cloud.activeSite()).isEqualTo("aws");
             assertThat(cloud.epoch()).isEqualTo(epoch + 1).isEqualTo(report.epoch());
@@ -91,7 +91,7 @@ class FailoverCloudTest {
             assertThat(cloud.rawSite("aws").blobs().containerExists("catalog")).isTrue();
             assertThat(cloud.rawSite("aws").queues().queueExists("orders")).isTrue();
             assertThat(report.toJson()).contains("\"to\":\"aws\"", "\"name\":\"switch-dns\"");
-            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(7);
+            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(8);
             assertThat(cloud.meters().get("cloudhop.site.active").tag("site", "aws").gauge().value()).isEqualTo(1.0);
             assertThat(cloud.meters().get("cloudhop.failovers").counter().count()).isEqualTo(1.0);
         }
@@ -224,6 +224,48 @@ class FailoverCloudTest {
             assertThat(cloud.failover("azure").ok()).isTrue();
             assertThat(cloud.rawSite("azure").compute().listNodes("web")).hasSize(2);
             assertThat(cloud.rawSite("aws").compute().listNodes("web")).as("released at the site left").isEmpty();
+        }
+
+        @Test
+        void aDnsSiteThatIsDownDuringTheSwitchGetsTheRecordWhenItRecovers() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("sites = [onprem]", "sites = [onprem, aws]"));
+            f.sites.site("aws").dns().createZone("shop.example.com");
+            FailoverCloud cloud = facade(f);
+            cloud.switchboard().inject("aws", Service.DNS, Fault.blackhole());
+            cloud.probeNow();
+            cloud.probeNow();
+            assertThat(cloud.health().isUp("aws", Service.DNS)).isFalse();
+
+            RunbookReport report = cloud.failover("onprem");
+            assertThat(report.steps()).filteredOn(s -> s.name().equals("switch-dns")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).contains("at [onprem]").contains("aws (dns down"));
+            assertThat(report.stepTook("switch-dns")).as("no wait for the blackholed site").isLessThan(Duration.ofMillis(300));
+            assertThat(cloud.rawSite("aws").dns().get("shop.example.com", "www.shop.example.com", RecordType.A)).isEmpty();
+
+            cloud.switchboard().clear("aws");
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(cloud.rawSite("aws").dns().get("shop.example.com", "www.shop.example.com", RecordType.A))
+                    .hasValueSatisfying(r -> assertThat(r.values()).containsExactly("192.168.0.10"));
+        }
+
+        @Test
+        void aSiteKnownToBeDownIsFencedWhenItRecoversWithoutDelayingTheRunbook() {
+            FailoverCloud cloud = facade(fixture(Fixture.DEFAULT_FAILOVER));
+            cloud.switchboard().inject("onprem", Service.BLOB, Fault.blackhole());
+            cloud.probeNow();
+            cloud.probeNow();
+
+            RunbookReport report = cloud.failover("aws");
+            assertThat(report.steps()).filteredOn(s -> s.name().equals("fence")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).contains("fenced on recovery: [onprem]"));
+            assertThat(report.stepTook("fence")).isLessThan(Duration.ofMillis(300));
+
+            cloud.switchboard().clear("onprem");
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(cloud.rawSite("onprem").blobs().get(BlobId.of(FailoverCloud.SYSTEM_CONTAINER, "fence")))
+                    .hasValueSatisfying(b -> assertThat(new String(b.readAllBytes(), StandardCharsets.UTF_8)).startsWith(cloud.epoch() + " aws"));
         }
 
         @Test
