@@ -40,7 +40,8 @@ public final class Commerce implements AutoCloseable {
     private final Map<String, AtomicLong> processedCount = new ConcurrentHashMap<>();
     private final AtomicLong duplicateDeliveries = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
-    private final List<Thread> workers = new ArrayList<>();
+    private final List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The application over a failover cloud. */
     public Commerce(FailoverCloud cloud) {
@@ -162,19 +163,40 @@ public final class Commerce implements AutoCloseable {
 
     /** Starts {@code n} order-processing workers. */
     public void startWorkers(int n) {
+        int gen = generation.get();
         for (int i = 0; i < n; i++) {
-            Thread t = new Thread(this::work, "order-worker-" + i);
+            Thread t = new Thread(() -> work(gen), "order-worker-" + gen + "-" + i);
             t.setDaemon(true);
             workers.add(t);
             t.start();
         }
     }
 
-    private void work() {
+    /**
+     * The application fails (the DR guide's "application failure"): every worker dies at once, abandoning
+     * the orders it has received and not yet acknowledged. They come back after their visibility timeout
+     * (5 s) to whichever workers run then; {@link #startWorkers} plays the replacement instance.
+     */
+    public void crashWorkers() {
+        generation.incrementAndGet();
+        for (Thread t : workers) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.removeIf(t -> !t.isAlive());
+    }
+
+    private void work(int gen) {
         ReceiveOptions options = new ReceiveOptions(10, Duration.ofSeconds(5), Duration.ofMillis(100));
-        while (!stopping.get()) {
+        while (!stopping.get() && gen == generation.get()) {
             try {
                 for (ReceivedMessage m : cloud.queues().receive(ORDER_QUEUE, options)) {
+                    if (gen != generation.get()) {
+                        return; // crashed: the rest of the batch is abandoned, unacknowledged
+                    }
                     process(m);
                 }
             } catch (CloudException | IllegalStateException e) {

@@ -58,7 +58,15 @@ public final class OrderTraffic implements Drill.Workload {
 
     @Override
     public Map<String, Object> verify() {
-        long deadline = System.nanoTime() + drainTimeout.toNanos();
+        return verify(drainTimeout);
+    }
+
+    /**
+     * Waits up to {@code drain} for every acknowledged order to be processed, then counts. An order
+     * stranded on a site that is still down counts as lost until that site returns: verify again then.
+     */
+    public Map<String, Object> verify(Duration drain) {
+        long deadline = System.nanoTime() + drain.toNanos();
         while (System.nanoTime() < deadline && !allProcessed()) {
             try {
                 Thread.sleep(50);
