@@ -78,7 +78,7 @@ public final class FailoverRtoBenchmark {
     }
 
     /** Nearest-rank percentile. */
-    private static double pct(List<Double> values, int p) {
+    static double pct(List<Double> values, int p) {
         List<Double> sorted = values.stream().filter(v -> !v.isNaN()).sorted().toList();
         if (sorted.isEmpty()) {
             return Double.NaN;

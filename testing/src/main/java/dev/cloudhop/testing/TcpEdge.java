@@ -41,7 +41,7 @@ public final class TcpEdge extends EmulatorServer {
      */
     public static TcpEdge start(String name, int... targetPorts) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), TcpEdge.class.getName()));
+                "-Xmx32m", "-XX:TieredStopAtLevel=1", "-cp", ownClassPath(), TcpEdge.class.getName()));
         List<Integer> ports = new ArrayList<>();
         ManagedProcess.Builder b;
         for (int target : targetPorts) {
@@ -54,6 +54,15 @@ public final class TcpEdge extends EmulatorServer {
             b.readyWhenPortOpen(port);
         }
         return new TcpEdge(b.start(), List.copyOf(ports));
+    }
+
+    /** Where this class was loaded from (its main needs nothing else): works under surefire and exec:java alike. */
+    private static String ownClassPath() {
+        try {
+            return Path.of(TcpEdge.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return System.getProperty("java.class.path");
+        }
     }
 
     /** The listening port in front of the {@code index}-th target port. */

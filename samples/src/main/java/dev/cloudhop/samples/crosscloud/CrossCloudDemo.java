@@ -115,6 +115,8 @@ public final class CrossCloudDemo {
                 checker.awaitTermination(20, TimeUnit.SECONDS);
                 say("DNS after each switch (dig asks BIND directly; Route 53 is read through the AWS API):");
                 dnsChecks.forEach(c -> say("  %s", c));
+                cloud.awaitIdle(Duration.ofSeconds(30)); // a DNS site that was down at a switch is repaired on recovery
+                say("  now: %s", checkDns(env, cloud, cloud.activeSite()));
 
                 Path out = Path.of("target", "crosscloud-drill-reports.json");
                 write(out, "[" + d1.toJson() + "," + d2.toJson() + "]");

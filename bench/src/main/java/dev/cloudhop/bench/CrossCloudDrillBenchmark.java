@@ -1,0 +1,119 @@
+package dev.cloudhop.bench;
+
+import dev.cloudhop.api.config.Cloudhop;
+import dev.cloudhop.api.config.CloudhopConfig;
+import dev.cloudhop.api.config.ProviderRegistry;
+import dev.cloudhop.api.config.Sites;
+import dev.cloudhop.failover.Drill;
+import dev.cloudhop.failover.DrillReport;
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.FailoverConfig;
+import dev.cloudhop.failover.Service;
+import dev.cloudhop.samples.commerce.Commerce;
+import dev.cloudhop.samples.commerce.OrderTraffic;
+import dev.cloudhop.samples.crosscloud.EmulatedSites;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Per disaster scenario, N drills of the commerce application on the real emulated sites (Azurite behind
+ * its edge, LocalStack, on-prem BIND/Artemis/files/sshd; redeploy topology, async replication): detection,
+ * RTO and provisioning p50/p99, and the RPO (writes acknowledged at the failed site that had not reached the
+ * new one) at the steady write rate the drill measured. Usage: {@code bin/bench drills [runs]} (default 10).
+ */
+public final class CrossCloudDrillBenchmark {
+
+    private CrossCloudDrillBenchmark() {
+    }
+
+    /** Runs the benchmark. */
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        EmulatedSites.Aws aws = args.length > 1 ? EmulatedSites.Aws.of(args[1]) : EmulatedSites.Aws.LOCALSTACK;
+        try (EmulatedSites env = EmulatedSites.start(aws)) {
+            Path config = env.config(EmulatedSites.failoverSection("manual"));
+            Map<String, Function<FailoverCloud, Drill.Scenario>> scenarios = new LinkedHashMap<>();
+            scenarios.put("region outage, SIGKILL of azure's edge", c -> env.killScenario("azure"));
+            scenarios.put("network outage, SIGSTOP of Azurite", c -> env.freezeScenario("azure"));
+            scenarios.put("region outage, switchboard (all azure services unavailable)", c -> Drill.Scenario.regionOutage("azure"));
+            scenarios.put("whole-cloud outage to on-prem (azure killed, AWS frozen)", c -> Drill.Scenario.of("cloud-outage-to-onprem",
+                    "azure", "azure's edge killed and AWS frozen", () -> {
+                        env.freeze("aws");
+                        long until = System.nanoTime() + 10_000_000_000L;
+                        while (c.health().isUp("aws", Service.BLOB) && System.nanoTime() < until) {
+                            sleep(20);
+                        }
+                        env.kill("azure");
+                    }, () -> {
+                        env.thaw("aws");
+                        env.restart("azure");
+                    }));
+            List<String> summary = new ArrayList<>();
+            for (Map.Entry<String, Function<FailoverCloud, Drill.Scenario>> s : scenarios.entrySet()) {
+                summary.add(run(s.getKey(), config, runs, s.getValue()));
+            }
+            System.out.println();
+            System.out.println("== cross-cloud drills: " + runs + " runs per scenario, " + aws.name().toLowerCase(Locale.ROOT)
+                    + " as AWS, 4 clients at 25 ms think time ==");
+            System.out.println("scenario | detection p50/p99 ms | RTO p50/p99 ms | provisioning p50 ms | RPO writes p50/max | write rate/s | lost | twice");
+            summary.forEach(System.out::println);
+        }
+    }
+
+    private static String run(String label, Path config, int runs, Function<FailoverCloud, Drill.Scenario> scenario) throws Exception {
+        List<Double> rto = new ArrayList<>();
+        List<Double> detection = new ArrayList<>();
+        List<Double> provisioning = new ArrayList<>();
+        List<Double> rpo = new ArrayList<>();
+        double writes = 0;
+        double seconds = 0;
+        long lost = 0;
+        long twice = 0;
+        System.out.println("-- " + label);
+        for (int i = 0; i < runs; i++) {
+            ProviderRegistry providers = ProviderRegistry.discover();
+            CloudhopConfig cfg = CloudhopConfig.load(config, Map.of(), providers);
+            try (Sites sites = Cloudhop.open(cfg, providers);
+                 FailoverCloud cloud = FailoverCloud.builder(sites, FailoverConfig.of(cfg)).build();
+                 Commerce shop = new Commerce(cloud)) {
+                if (!cloud.activeSite().equals("azure")) {
+                    cloud.failback();
+                }
+                shop.setUp(Commerce.sampleCatalog());
+                shop.startWorkers(2);
+                OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(40));
+                DrillReport r = Drill.run(cloud, scenario.apply(cloud), traffic,
+                        new Drill.Options(4, Duration.ofMillis(25), Duration.ofSeconds(1), Duration.ofSeconds(5),
+                                Duration.ofMillis(500), true));
+                rto.add(r.rto().toNanos() / 1e6);
+                detection.add(r.detection() == null ? Double.NaN : r.detection().toNanos() / 1e6);
+                provisioning.add(r.provisioning().toNanos() / 1e6);
+                rpo.add((double) r.rpoWrites());
+                writes += ((Number) r.workload().get("ordersAcknowledged")).doubleValue();
+                seconds += r.took().toNanos() / 1e9;
+                lost += ((Number) r.workload().get("ordersLost")).longValue();
+                twice += ((Number) r.workload().get("ordersProcessedTwice")).longValue();
+                System.out.printf(Locale.ROOT, "  run %2d: detection %6.0f ms  RTO %6.0f ms  provisioning %5.0f ms  RPO %d writes  %s -> %s%n",
+                        i + 1, detection.get(i), rto.get(i), provisioning.get(i), r.rpoWrites(), r.siteBefore(),
+                        r.failover().map(f -> f.to()).orElse("-"));
+            }
+        }
+        return String.format(Locale.ROOT, "%s | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f | %d | %d", label,
+                FailoverRtoBenchmark.pct(detection, 50), FailoverRtoBenchmark.pct(detection, 99), FailoverRtoBenchmark.pct(rto, 50), FailoverRtoBenchmark.pct(rto, 99), FailoverRtoBenchmark.pct(provisioning, 50), FailoverRtoBenchmark.pct(rpo, 50),
+                FailoverRtoBenchmark.pct(rpo, 100), writes / seconds, lost, twice);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
