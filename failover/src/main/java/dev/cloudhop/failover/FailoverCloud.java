@@ -737,7 +737,8 @@ public final class FailoverCloud implements Cloud {
         } catch (CloudException e) {
             return;
         }
-        if (health.isUp(siteId, Service.QUEUE) && health.isUp(active, Service.QUEUE)) {
+        // queued behind a runbook, the site may have become the active one meanwhile: nothing is stranded then
+        if (!siteId.equals(active) && health.isUp(siteId, Service.QUEUE) && health.isUp(active, Service.QUEUE)) {
             // Writes made at the recovered site (e.g. records of messages it processed but could not ack)
             // must reach the active site before those messages are delivered there again.
             try {
