@@ -38,6 +38,8 @@ import org.jclouds.compute.options.TemplateOptions;
  */
 public final class JcloudsComputeService implements ComputeService, AutoCloseable {
 
+    private static final System.Logger LOG = System.getLogger(JcloudsComputeService.class.getName());
+
     private final SiteInfo site;
     private final NamingRules rules;
     private final Set<Capability> capabilities;
@@ -126,15 +128,50 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
             }
             TemplateOptions options = template.getOptions().userMetadata(spec.tags());
             spec.userData().ifPresent(data -> userData(options, data));
+            Set<String> before = liveIdsOf(spec.group());
             try {
-                return jclouds().createNodesInGroup(spec.group(), count, template).stream()
+                List<Node> launched = jclouds().createNodesInGroup(spec.group(), count, template).stream()
                         .map(n -> node((NodeMetadata) n)).toList();
+                destroyStrays(spec.group(), before, launched);
+                return launched;
             } catch (RunNodesException e) {
                 e.getSuccessfulNodes().forEach(n -> jclouds().destroyNode(n.getId()));
                 throw new UnavailableException(ctx, "launching " + count + " nodes failed for "
                         + e.getNodeErrors().size() + " of them; the others were destroyed", e);
             }
         });
+    }
+
+    private Set<String> liveIdsOf(String group) {
+        return jclouds().listNodesDetailsMatching(n -> true).stream()
+                .map(n -> (NodeMetadata) n)
+                .filter(n -> group.equals(n.getGroup()) && n.getStatus() != NodeMetadata.Status.TERMINATED)
+                .map(NodeMetadata::getId)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * A launch request that the transport sent twice (a POST resent by the JDK after a broken keep-alive
+     * connection, a server error retried by jclouds; EC2 emulators ignore the idempotency token) starts
+     * instances that jclouds never returns and never tags: paid machines nobody owns. They are the group's
+     * new, untagged nodes that the launch did not return; they are destroyed here and named in the log. A
+     * group has one launcher at a time (the facade's redeploy is one writer per group), so a concurrent
+     * launch's not-yet-tagged nodes are not mistaken for strays.
+     */
+    private void destroyStrays(String group, Set<String> before, List<Node> launched) {
+        Set<String> returned = launched.stream().map(Node::id).collect(java.util.stream.Collectors.toSet());
+        List<String> strays = jclouds().listNodesDetailsMatching(n -> true).stream()
+                .map(n -> (NodeMetadata) n)
+                .filter(n -> group.equals(n.getGroup()) && n.getStatus() != NodeMetadata.Status.TERMINATED)
+                .filter(n -> !before.contains(n.getId()) && !returned.contains(n.getId()))
+                .filter(n -> n.getUserMetadata() == null || n.getUserMetadata().isEmpty())
+                .map(NodeMetadata::getId)
+                .toList();
+        for (String id : strays) {
+            LOG.log(System.Logger.Level.WARNING, () -> "site " + site.id() + ": destroying node " + id + " of group '" + group
+                    + "': started by a resent launch request and never returned to the caller");
+            jclouds().destroyNode(id);
+        }
     }
 
     /** jclouds has no portable user data: providers that support it expose it on their own options class. */

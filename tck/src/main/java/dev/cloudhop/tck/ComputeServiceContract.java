@@ -123,7 +123,7 @@ public abstract class ComputeServiceContract extends CloudContract {
         }
 
         awaitTrue(() -> compute().listNodes(group).isEmpty(), () -> "nodes of group " + group + " still listed: "
-                + compute().listNodes(group));
+                + compute().listNodes(group) + "; the launch returned " + ids);
         assertThat(compute().listNodes()).extracting(Node::id).doesNotContainAnyElementsOf(ids);
         for (String id : ids) {
             assertThat(compute().node(id)).as("node(%s) after destroy", id).isEmpty();
