@@ -10,7 +10,9 @@ import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.FailoverConfig;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.samples.commerce.Commerce;
+import dev.cloudhop.samples.commerce.DrillOutput;
 import dev.cloudhop.samples.commerce.OrderTraffic;
+import dev.cloudhop.samples.crosscloud.CrossCloudDemo;
 import dev.cloudhop.samples.crosscloud.EmulatedSites;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +27,13 @@ import java.util.function.Function;
  * Per disaster scenario, N drills of the commerce application on the real emulated sites (Azurite behind
  * its edge, LocalStack, on-prem BIND/Artemis/files/sshd; redeploy topology, async replication): detection,
  * RTO and provisioning p50/p99, and the RPO (writes acknowledged at the failed site that had not reached the
- * new one) at the steady write rate the drill measured. Usage: {@code bin/bench drills [runs]} (default 10).
+ * new one) at the steady write rate the drill measured. Usage: {@code bin/bench drills [runs] [localstack|moto] [scenario]}
+ * (default 10 runs of every scenario; a scenario argument keeps those whose label contains it).
  */
 public final class CrossCloudDrillBenchmark {
+
+    /** Every run's full drill report (timeline, runbook steps, workload), as JSON. */
+    private static final Path REPORTS = Path.of("target", "bench-drills");
 
     private CrossCloudDrillBenchmark() {
     }
@@ -55,7 +61,11 @@ public final class CrossCloudDrillBenchmark {
                         env.restart("azure");
                     }));
             List<String> summary = new ArrayList<>();
+            String only = args.length > 2 ? args[2] : "";
             for (Map.Entry<String, Function<FailoverCloud, Drill.Scenario>> s : scenarios.entrySet()) {
+                if (!s.getKey().contains(only)) {
+                    continue;
+                }
                 summary.add(run(s.getKey(), config, runs, s.getValue()));
             }
             System.out.println();
@@ -85,6 +95,7 @@ public final class CrossCloudDrillBenchmark {
                 if (!cloud.activeSite().equals("azure")) {
                     cloud.failback();
                 }
+                CrossCloudDemo.prepareDns(cloud);
                 shop.setUp(Commerce.sampleCatalog());
                 shop.startWorkers(2);
                 OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(40));
@@ -99,6 +110,11 @@ public final class CrossCloudDrillBenchmark {
                 seconds += r.took().toNanos() / 1e9;
                 lost += ((Number) r.workload().get("ordersLost")).longValue();
                 twice += ((Number) r.workload().get("ordersProcessedTwice")).longValue();
+                DrillOutput.writeJson(REPORTS.resolve(slug(label) + "-" + (i + 1) + ".json"), List.of(r));
+                if (((Number) r.workload().get("ordersLost")).longValue() > 0
+                        || ((Number) r.workload().get("ordersProcessedTwice")).longValue() > 0) {
+                    DrillOutput.print(r);
+                }
                 System.out.printf(Locale.ROOT, "  run %2d: detection %6.0f ms  RTO %6.0f ms  provisioning %5.0f ms  RPO %d writes  %s -> %s%n",
                         i + 1, detection.get(i), rto.get(i), provisioning.get(i), r.rpoWrites(), r.siteBefore(),
                         r.failover().map(f -> f.to()).orElse("-"));
@@ -107,6 +123,10 @@ public final class CrossCloudDrillBenchmark {
         return String.format(Locale.ROOT, "%s | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f | %d | %d", label,
                 FailoverRtoBenchmark.pct(detection, 50), FailoverRtoBenchmark.pct(detection, 99), FailoverRtoBenchmark.pct(rto, 50), FailoverRtoBenchmark.pct(rto, 99), FailoverRtoBenchmark.pct(provisioning, 50), FailoverRtoBenchmark.pct(rpo, 50),
                 FailoverRtoBenchmark.pct(rpo, 100), writes / seconds, lost, twice);
+    }
+
+    private static String slug(String label) {
+        return label.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "").toLowerCase(Locale.ROOT);
     }
 
     private static void sleep(long ms) {

@@ -154,7 +154,8 @@ public final class FailoverCloud implements Cloud {
         for (String id : order) {
             sites.put(id, new InterceptedSite(b.sites.site(id), hooks));
         }
-        this.replicator = new Replicator(List.copyOf(sites.values()), id -> health.isUp(id, Service.BLOB), clock);
+        this.replicator = new Replicator(List.copyOf(sites.values()), id -> health.isUp(id, Service.BLOB), clock,
+                config.parallelism());
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverCloud::tempCaptureDir));
         this.orchestrator = Executors.newSingleThreadExecutor(daemon("cloudhop-orchestrator"));
         this.probePool = Executors.newCachedThreadPool(daemon("cloudhop-probe"));
@@ -1026,12 +1027,18 @@ public final class FailoverCloud implements Cloud {
         return replayed;
     }
 
-    /** Moves messages stranded at {@code from} (known queues) to {@code to}, keeping their dedup keys. */
+    /**
+     * Moves messages stranded at {@code from} (known queues) to {@code to}, keeping their dedup keys, with
+     * {@code replication.parallelism} concurrent movers per queue (each receives its own batches, hidden
+     * from the others by the visibility timeout). A message is acknowledged at {@code from} only after
+     * {@code to} accepted it; one that fails to move reappears at {@code from} and moves on the next
+     * recovery or failback.
+     */
     int mergeQueues(InterceptedSite from, InterceptedSite to) {
         int moved = 0;
         ReceiveOptions options = new ReceiveOptions(10, Duration.ofSeconds(60), Duration.ZERO);
         for (String q : knownQueues) {
-            int n = 0;
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
             try {
                 if (!from.queues().queueExists(q)) {
                     continue;
@@ -1039,24 +1046,44 @@ public final class FailoverCloud implements Cloud {
                 if (!to.queues().queueExists(q)) {
                     to.queues().createQueue(q);
                 }
-                for (int round = 0; round < 10_000; round++) {
-                    List<ReceivedMessage> batch = from.queues().receive(q, options);
-                    if (batch.isEmpty()) {
-                        break;
+                Runnable mover = () -> {
+                    try {
+                        for (int round = 0; round < 10_000; round++) {
+                            List<ReceivedMessage> batch = from.queues().receive(q, options);
+                            if (batch.isEmpty()) {
+                                return;
+                            }
+                            for (ReceivedMessage m : batch) {
+                                to.queues().send(q, FailoverQueueService.resend(m, to.id() + "#" + epoch));
+                                from.queues().ack(q, m.receipt());
+                                n.incrementAndGet();
+                            }
+                        }
+                    } catch (CloudException e) {
+                        // the rest moves on the next recovery or failback
                     }
-                    for (ReceivedMessage m : batch) {
-                        to.queues().send(q, FailoverQueueService.resend(m, to.id() + "#" + epoch));
-                        from.queues().ack(q, m.receipt());
-                        n++;
-                    }
+                };
+                List<Thread> movers = new ArrayList<>();
+                for (int i = 1; i < config.parallelism(); i++) {
+                    Thread t = new Thread(mover, "cloudhop-merge-" + q + "-" + i);
+                    t.setDaemon(true);
+                    t.start();
+                    movers.add(t);
+                }
+                mover.run();
+                for (Thread t : movers) {
+                    t.join();
                 }
             } catch (CloudException e) {
                 // the rest moves on the next recovery or failback
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
             }
-            if (n > 0) {
-                publish(new FailoverEvent.MessagesReplayed(now(), q, n, to.id(), "merge from " + from.id()));
+            if (n.get() > 0) {
+                publish(new FailoverEvent.MessagesReplayed(now(), q, n.get(), to.id(), "merge from " + from.id()));
             }
-            moved += n;
+            moved += n.get();
         }
         return moved;
     }

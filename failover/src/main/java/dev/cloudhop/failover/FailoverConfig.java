@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  *   dns { zone = shop.example.com, record = www.shop.example.com, ttl = 30 s, sites = [onprem],
  *         endpoints { azure = "10.0.0.10", aws = "10.1.0.10", onprem = "192.168.0.10" } }
  *   replication { mode = async, rpo-budget = 5 s,     # async | sync
- *                 presync-timeout = 30 s }           # planned moves: catch up before the write barrier
+ *                 presync-timeout = 30 s,            # planned moves: catch up before the write barrier
+ *                 parallelism = 4 }                  # copies in flight per site; movers of stranded messages
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
@@ -61,6 +62,8 @@ import java.util.function.Supplier;
  * @param rpoBudget        the replication lag the application accepts
  * @param presyncTimeout   how long a planned move (failback, manual failover from a healthy site) lets
  *                         replication catch up before it fences, while clients keep working
+ * @param parallelism      blob copies in flight per target site (writes of one blob stay in order), and the
+ *                         number of concurrent movers of messages stranded at a site a runbook leaves
  * @param captureDirectory where captured queue sends are kept
  * @param redeploy         what to launch on the new site in the redeploy topology
  * @param capabilities     application capabilities and the services each needs
@@ -68,7 +71,8 @@ import java.util.function.Supplier;
 public record FailoverConfig(Topology topology, List<String> priority, Routing routing, Map<String, Integer> weights,
                              boolean automatic, boolean automaticFailback, Set<Service> criticalServices, Probe probe,
                              int passiveFailures, Duration clientWait, Duration callTimeout, Optional<Dns> dns,
-                             boolean syncReplication, Duration rpoBudget, Duration presyncTimeout, Optional<Path> captureDirectory,
+                             boolean syncReplication, Duration rpoBudget, Duration presyncTimeout, int parallelism,
+                             Optional<Path> captureDirectory,
                              Optional<Redeploy> redeploy, Map<String, Set<Service>> capabilities) {
 
     /** How sites share the work. */
@@ -228,6 +232,11 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
         }
         Duration rpoBudget = p.duration("replication.rpo-budget", Duration.ofSeconds(5));
         Duration presyncTimeout = p.duration("replication.presync-timeout", Duration.ofSeconds(30));
+        int parallelism = p.get("replication.parallelism", () -> c.getInt("replication.parallelism"), 4, "a whole number");
+        if (parallelism < 1 || parallelism > MAX_PARALLELISM) {
+            problems.add(new ConfigProblem(source, "failover.replication.parallelism", "must be between 1 and "
+                    + MAX_PARALLELISM + ", was " + parallelism));
+        }
         Optional<Path> capture = c.hasPath("capture.directory")
                 ? Optional.of(Path.of(p.get("capture.directory", () -> c.getString("capture.directory"), "", "a path")))
                 : Optional.empty();
@@ -278,8 +287,11 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
         }
         return new FailoverConfig(topology, List.copyOf(priority), routing, Map.copyOf(weights), automatic,
                 failback.equals("automatic"), critical, probe, passive, clientWait, callTimeout, dns, mode.equals("sync"),
-                rpoBudget, presyncTimeout, capture, redeploy, Map.copyOf(capabilities));
+                rpoBudget, presyncTimeout, parallelism, capture, redeploy, Map.copyOf(capabilities));
     }
+
+    /** Bound of {@code replication.parallelism}: each unit is a thread per site. */
+    static final int MAX_PARALLELISM = 64;
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",
             "critical-services", "probe", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",

@@ -166,6 +166,42 @@ class FailoverCloudTest {
         }
 
         @Test
+        void everyStrandedMessageMovesOnceWithConcurrentMovers() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  replication.parallelism = 6"));
+            FailoverCloud cloud = facade(f);
+            cloud.queues().createQueue("orders");
+            cloud.switchboard().inject("azure", Fault.unavailable());
+            cloud.probeNow();
+            cloud.probeNow();
+            await(() -> "aws".equals(cloud.activeSite()), "failover");
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            // orders sent to aws while azure was down, then failback: all of them are stranded at aws
+            for (int i = 0; i < 250; i++) {
+                cloud.queues().send("orders", OutgoingMessage.of("order " + i).withDedupKey("o" + i));
+            }
+            cloud.switchboard().clear("azure");
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+
+            RunbookReport back = cloud.failback();
+            assertThat(back.steps()).filteredOn(s -> s.name().equals("replay")).singleElement()
+                    .satisfies(s -> assertThat(s.detail()).endsWith("250 messages moved from aws"));
+            assertThat(cloud.rawSite("aws").queues().approximateDepth("orders")).isZero();
+            java.util.Set<String> bodies = new java.util.HashSet<>();
+            int received = 0;
+            for (int round = 0; round < 100 && received < 250; round++) {
+                for (ReceivedMessage m : cloud.queues().receive("orders", ReceiveOptions.DEFAULT.withMaxMessages(10))) {
+                    bodies.add(m.bodyAsString());
+                    received++;
+                    cloud.queues().ack("orders", m.receipt());
+                }
+            }
+            assertThat(received).as("messages delivered at azure").isEqualTo(250);
+            assertThat(bodies).hasSize(250).contains("order 0", "order 249");
+        }
+
+        @Test
         void failbackReturnsToThePrimaryAndMovesStrandedMessages() throws Exception {
             Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
             FailoverCloud cloud = facade(f);
@@ -371,6 +407,27 @@ class FailoverCloudTest {
             await(() -> cloud.replicationBacklog("aws") == 0, "replication to aws after recovery");
             assertThat(text(cloud, "aws", BlobId.of("catalog", "p4"))).isEqualTo("product 4");
             assertThat(cloud.replicationLag("aws")).isZero();
+        }
+
+        @Test
+        void parallelCopiesKeepTheWritesOfOneBlobInOrder() throws Exception {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
+                    "priority = [azure, aws, onprem]\n  replication.parallelism = 8"));
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("catalog");
+            // every copy to aws is slow, so versions of one blob pile up while copies of it are in flight
+            cloud.switchboard().inject("aws", Service.BLOB, Fault.latency(Duration.ofMillis(20)));
+            for (int v = 1; v <= 40; v++) {
+                cloud.blobs().put(BlobId.of("catalog", "hot"), BlobContent.ofUtf8("version " + v));
+                cloud.blobs().put(BlobId.of("catalog", "cold-" + v), BlobContent.ofUtf8("cold " + v));
+            }
+            await(() -> cloud.replicationBacklog("aws") == 0 && cloud.replicationBacklog("onprem") == 0, "replication");
+            for (String site : List.of("aws", "onprem")) {
+                assertThat(text(cloud, site, BlobId.of("catalog", "hot"))).as("hot at " + site).isEqualTo("version 40");
+                for (int v = 1; v <= 40; v++) {
+                    assertThat(text(cloud, site, BlobId.of("catalog", "cold-" + v))).isEqualTo("cold " + v);
+                }
+            }
         }
 
         @Test
@@ -589,6 +646,16 @@ class FailoverCloudTest {
         }
 
         @Test
+        void replicationParallelismIsBounded() {
+            for (int bad : new int[] {0, FailoverConfig.MAX_PARALLELISM + 1}) {
+                assertThatThrownBy(() -> FailoverConfig.parse(Map.of("priority", List.of("a", "b"),
+                        "replication", Map.of("parallelism", bad)), List.of("a", "b"), "p.conf"))
+                        .isInstanceOf(ConfigException.class).hasMessageContaining("failover.replication.parallelism")
+                        .hasMessageContaining("was " + bad);
+            }
+        }
+
+        @Test
         void defaultsAreSane() {
             FailoverConfig c = FailoverConfig.parse(Map.of("priority", List.of("a", "b")), List.of("a", "b"), "d.conf");
             assertThat(c.topology()).isEqualTo(FailoverConfig.Topology.ACTIVE_PASSIVE);
@@ -598,6 +665,7 @@ class FailoverCloudTest {
             assertThat(c.criticalServices()).containsExactly(Service.BLOB);
             assertThat(c.probe().interval()).isEqualTo(Duration.ofSeconds(1));
             assertThat(c.syncReplication()).isFalse();
+            assertThat(c.parallelism()).isEqualTo(4);
         }
     }
 }

@@ -18,7 +18,8 @@ import java.util.function.Predicate;
  * Copies blob writes from the site that took them to every other site, streaming (no buffering), newest
  * state wins: a key pending for a target is copied once, from wherever it was last written. Targets that
  * are down keep their backlog until they return. The backlog per target is what the RPO is made of; its
- * oldest entry's age is the replication lag. Thread-safe; one worker thread.
+ * oldest entry's age is the replication lag. Thread-safe; {@code parallelism} worker threads per target,
+ * which never copy the same blob at once, so the writes of one blob reach a target in order.
  */
 public final class Replicator implements AutoCloseable {
 
@@ -31,6 +32,8 @@ public final class Replicator implements AutoCloseable {
     private final Clock clock;
     private final Map<String, LinkedHashMap<BlobId, Pending>> backlog = new LinkedHashMap<>();
     private final List<Thread> workers = new java.util.ArrayList<>();
+    /** Per target, the blobs a worker is copying right now. */
+    private final Map<String, java.util.Set<BlobId>> inFlight = new java.util.HashMap<>();
     private final java.util.Set<String> containersAt = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private long replicated;
@@ -40,20 +43,27 @@ public final class Replicator implements AutoCloseable {
      * @param sites  every site
      * @param blobUp whether a site's blob service is up (copies to or from down sites wait)
      * @param clock  for lag
+     * @param parallelism copies in flight per target
      */
-    public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock) {
+    public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
+        }
         this.sites = sites;
         this.blobUp = blobUp;
         this.clock = clock;
         for (InterceptedSite s : sites) {
             backlog.put(s.id(), new LinkedHashMap<>());
+            inFlight.put(s.id(), new java.util.HashSet<>());
         }
-        // One worker per target, so a slow or down site never holds back the others.
+        // Workers per target, so a slow or down site never holds back the others.
         for (InterceptedSite target : sites) {
-            Thread worker = new Thread(() -> run(target), "cloudhop-replicator-" + target.id());
-            worker.setDaemon(true);
-            workers.add(worker);
-            worker.start();
+            for (int i = 0; i < parallelism; i++) {
+                Thread worker = new Thread(() -> run(target), "cloudhop-replicator-" + target.id() + "-" + i);
+                worker.setDaemon(true);
+                workers.add(worker);
+                worker.start();
+            }
         }
     }
 
@@ -157,7 +167,14 @@ public final class Replicator implements AutoCloseable {
                 }
                 continue;
             }
-            attempt(next.get().getKey(), next.get().getValue());
+            try {
+                attempt(next.get().getKey(), next.get().getValue());
+            } finally {
+                synchronized (this) {
+                    inFlight.get(target.id()).remove(next.get().getValue().id());
+                    notifyAll();
+                }
+            }
         }
     }
 
@@ -165,8 +182,9 @@ public final class Replicator implements AutoCloseable {
         if (!blobUp.test(target.id())) {
             return Optional.empty();
         }
+        java.util.Set<BlobId> busy = inFlight.get(target.id());
         for (Pending p : backlog.get(target.id()).values()) {
-            if (blobUp.test(p.source())) {
+            if (blobUp.test(p.source()) && busy.add(p.id())) {
                 return Optional.of(Map.entry(target, p));
             }
         }

@@ -5,11 +5,9 @@ import dev.cloudhop.failover.Drill;
 import dev.cloudhop.failover.DrillReport;
 import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.Service;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The README's main job: the commerce application on three sites under steady order traffic; a scripted
@@ -42,7 +40,7 @@ public final class FailoverDemo {
                 DrillReport region = Drill.run(cloud, Drill.Scenario.regionOutage("azure"), traffic,
                         new Drill.Options(4, Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(4),
                                 Duration.ofSeconds(2), true));
-                print(region);
+                DrillOutput.print(region);
                 cloud.config().dns().ifPresent(d -> say("DNS %s -> %s", d.record(), cloud.rawSite(d.sites().get(0)).dns()
                         .get(d.zone(), d.record(), RecordType.A).orElseThrow().values()));
 
@@ -53,10 +51,10 @@ public final class FailoverDemo {
                                 Duration.ofSeconds(1), false));
                 say("catalog during the outage served %d products; ordering said: \"%s\"", shop.products().size(),
                         "ordering is temporarily unavailable (queue down at site azure)");
-                print(queue);
+                DrillOutput.print(queue);
 
                 Path out = Path.of("target", "drill-reports.json");
-                write(out, "[" + region.toJson() + "," + queue.toJson() + "]");
+                DrillOutput.writeJson(out, List.of(region, queue));
                 say("reports written to %s", out.toAbsolutePath());
                 boolean clean = (long) region.workload().get("ordersLost") == 0 && (long) queue.workload().get("ordersLost") == 0
                         && (long) region.workload().get("ordersProcessedTwice") == 0;
@@ -76,22 +74,7 @@ public final class FailoverDemo {
         }
     }
 
-    private static void print(DrillReport r) {
-        System.out.println("---- drill report: " + r.scenario() + " ----");
-        System.out.print(r.summary());
-        System.out.println("timeline:");
-        r.timeline().stream().filter(e -> !e.what().startsWith("  step")).limit(30)
-                .forEach(e -> System.out.printf("  %7.0f ms  %s%n", e.at().toNanos() / 1e6, e.what()));
-    }
 
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static void say(String format, Object... args) {
         System.out.printf("[demo] " + format + "%n", args);

@@ -7,12 +7,10 @@ import dev.cloudhop.failover.DrillReport;
 import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.RunbookReport;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.samples.commerce.DrillOutput;
 import dev.cloudhop.samples.commerce.Commerce;
 import dev.cloudhop.samples.commerce.CommerceHttp;
 import dev.cloudhop.samples.commerce.OrderTraffic;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +96,7 @@ public final class CrossCloudDemo {
                                 "azure's edge killed (SIGKILL): connections refused; azure stays down", () -> env.kill("azure"), () -> { }),
                         traffic1, new Drill.Options(4, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(6),
                                 Duration.ofSeconds(2), false));
-                print(d1);
+                DrillOutput.print(d1);
 
                 say("drill 2: whole-cloud outage -- with azure still down, LocalStack is frozen (SIGSTOP): every AWS call hangs");
                 OrderTraffic traffic2 = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(30));
@@ -110,7 +108,7 @@ public final class CrossCloudDemo {
                                 }),
                         traffic2, new Drill.Options(4, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(6),
                                 Duration.ofSeconds(3), true));
-                print(d2);
+                DrillOutput.print(d2);
                 checker.shutdown();
                 checker.awaitTermination(20, TimeUnit.SECONDS);
                 say("DNS after each switch (dig asks BIND directly; Route 53 is read through the AWS API):");
@@ -119,7 +117,7 @@ public final class CrossCloudDemo {
                 say("  now: %s", checkDns(env, cloud, cloud.activeSite()));
 
                 Path out = Path.of("target", "crosscloud-drill-reports.json");
-                write(out, "[" + d1.toJson() + "," + d2.toJson() + "]");
+                DrillOutput.writeJson(out, List.of(d1, d2));
                 say("reports written to %s", out.toAbsolutePath());
                 Map<String, Object> final1 = traffic1.verify(Duration.ofSeconds(30));
                 Map<String, Object> final2 = traffic2.verify(Duration.ofSeconds(30));
@@ -152,7 +150,7 @@ public final class CrossCloudDemo {
     }
 
     /** The zone exists on every DNS site (a hosted zone on Route 53; static on BIND) and points at the active site. */
-    static void prepareDns(FailoverCloud cloud) {
+    public static void prepareDns(FailoverCloud cloud) {
         cloud.config().dns().ifPresent(d -> d.sites().forEach(s -> {
             cloud.rawSite(s).dns().createZone(d.zone());
             cloud.rawSite(s).dns().upsert(d.zone(), RecordSet.of(d.record(), RecordType.A, d.ttl(), d.endpoints().get(cloud.activeSite())));
@@ -187,22 +185,7 @@ public final class CrossCloudDemo {
         return d == null ? "none" : d.toMillis() + " ms";
     }
 
-    private static void print(DrillReport r) {
-        System.out.println("---- drill report: " + r.scenario() + " ----");
-        System.out.print(r.summary());
-        System.out.println("timeline:");
-        r.timeline().stream().filter(e -> !e.what().startsWith("send to ")).limit(40)
-                .forEach(e -> System.out.printf("  %7.0f ms  %s%n", e.at().toNanos() / 1e6, e.what()));
-    }
 
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     static void say(String format, Object... args) {
         System.out.printf("[demo] " + format + "%n", args);

@@ -1,0 +1,38 @@
+package dev.cloudhop.samples.commerce;
+
+import dev.cloudhop.failover.DrillReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** How the demos and benchmarks show drill reports: a summary with its timeline, and a JSON file. */
+public final class DrillOutput {
+
+    private DrillOutput() {
+    }
+
+    /** Prints the report's summary and the first 40 events of its timeline (per-call capture events left out). */
+    public static void print(DrillReport r) {
+        System.out.println("---- drill report: " + r.scenario() + " ----");
+        System.out.print(r.summary());
+        System.out.println("timeline:");
+        r.timeline().stream().filter(e -> !e.what().startsWith("send to ")).limit(40)
+                .forEach(e -> System.out.printf("  %7.0f ms  %s%n", e.at().toNanos() / 1e6, e.what()));
+    }
+
+    /** Writes the reports as one JSON array to {@code file}, creating its directory. */
+    public static void writeJson(Path file, List<DrillReport> reports) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            Files.writeString(file, reports.stream().map(DrillReport::toJson).collect(Collectors.joining(",", "[", "]")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the drill reports to " + file, e);
+        }
+    }
+}
