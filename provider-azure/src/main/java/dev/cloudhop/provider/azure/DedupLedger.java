@@ -94,7 +94,18 @@ final class DedupLedger {
                 throw new IllegalStateException("could not claim the dedup key of queue " + queue + " within "
                         + PENDING_LEASE.plusSeconds(10) + " (" + attempt + " attempts)");
             }
-            Optional<String> created = write(marker, new BlobRequestConditions().setIfNoneMatch("*"));
+            Optional<String> created;
+            try {
+                created = write(marker, new BlobRequestConditions().setIfNoneMatch("*"));
+            } catch (BlobStorageException e) {
+                if (!containerGone(e) || attempt > 0) {
+                    throw e;
+                }
+                // the container was deleted (or lost by a storage emulator's crash) since it was made: make it again
+                containerReady = false;
+                marker = container().getBlobClient(markerName(queue, key));
+                continue;
+            }
             if (created.isPresent()) {
                 return new Claimed(queue, key, created.get());
             }
@@ -162,6 +173,10 @@ final class DedupLedger {
         } catch (RuntimeException ignored) {
             // markers of a deleted queue are harmless; a lifecycle rule may expire them
         }
+    }
+
+    private static boolean containerGone(BlobStorageException e) {
+        return e.getStatusCode() == 404 && com.azure.storage.blob.models.BlobErrorCode.CONTAINER_NOT_FOUND.equals(e.getErrorCode());
     }
 
     private static Optional<String> write(BlobClient marker, BlobRequestConditions conditions) {

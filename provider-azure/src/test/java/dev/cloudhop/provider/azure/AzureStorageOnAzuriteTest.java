@@ -191,6 +191,29 @@ class AzureStorageOnAzuriteTest {
     }
 
     @Test
+    void aDeletedDedupContainerIsMadeAgainAndKeysHoldAfterwards() {
+        String ledger = name("ledger");
+        try (Sites sites = AzureSites.open("sites { s { provider = azure, region = westeurope, "
+                + AzureSites.azuriteStorage() + ", queue { dedup-container = " + ledger + " } } }")) {
+            Cloud cloud = sites.site("s");
+            String queue = name("regone");
+            cloud.queues().createQueue(queue);
+            try {
+                cloud.queues().send(queue, OutgoingMessage.of("before").withDedupKey("k1"));
+                sdk.getBlobContainerClient(ledger).delete(); // as an Azurite crash before its autosave loses it
+
+                String first = cloud.queues().send(queue, OutgoingMessage.of("after").withDedupKey("k2"));
+                assertThat(cloud.queues().send(queue, OutgoingMessage.of("after").withDedupKey("k2"))).isEqualTo(first);
+                assertThat(sdk.getBlobContainerClient(ledger).exists()).isTrue();
+                assertThat(cloud.queues().approximateDepth(queue)).isEqualTo(2);
+            } finally {
+                cloud.queues().deleteQueue(queue);
+                sdk.getBlobContainerClient(ledger).deleteIfExists();
+            }
+        }
+    }
+
+    @Test
     void aDedupKeyIsForgottenAfterItsWindow() throws Exception {
         try (Sites sites = AzureSites.open("sites { short { provider = azure, region = westeurope, "
                 + AzureSites.azuriteStorage() + ", queue { dedup-window = 2 s } } }")) {
