@@ -189,7 +189,10 @@ public final class Drill {
         long fault = faultAt.get();
         List<Call> afterFault = all.stream().filter(c -> c.endNanos() >= fault).toList();
         Duration rto = Duration.ZERO;
-        Long firstFailure = afterFault.stream().filter(c -> !c.ok()).map(Call::endNanos).findFirst().orElse(null);
+        // The outage's RTO: failures of calls made while the fault was on. Failures later (during a failback)
+        // still count as failed calls, but do not stretch the outage's recovery time.
+        Long firstFailure = afterFault.stream().filter(c -> !c.ok() && c.startNanos() < clearedAt).map(Call::endNanos)
+                .findFirst().orElse(null);
         if (firstFailure != null) {
             rto = afterFault.stream().filter(c -> c.ok() && c.startNanos() >= firstFailure).findFirst()
                     .map(c -> Duration.ofNanos(c.endNanos() - fault)).orElse(Duration.ofNanos(System.nanoTime() - fault));

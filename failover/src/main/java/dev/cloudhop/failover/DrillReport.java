@@ -12,7 +12,9 @@ import java.util.Map;
  * @param siteBefore      the active site when the fault began
  * @param siteAfter       the active site at the end
  * @param detection       from the fault to the first health event marking the site down; null if never
- * @param rto             from the fault to the first successful client call after calls began failing
+ * @param rto             from the fault to the first successful client call after calls made during the fault
+ *                        began failing (failures after the fault is cleared, e.g. during failback, are in
+ *                        {@code failedCalls} but not in the RTO)
  * @param rpoWrites       writes acknowledged at the failed site and not at the new one when clients moved
  * @param calls           client calls made
  * @param failedCalls     client calls that failed

@@ -167,8 +167,7 @@ class FailoverCloudTest {
 
         @Test
         void everyStrandedMessageMovesOnceWithConcurrentMovers() throws Exception {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  replication.parallelism = 6"));
+            Fixture f = fixture(Fixture.failoverWith("replication.parallelism = 6"));
             FailoverCloud cloud = facade(f);
             cloud.queues().createQueue("orders");
             cloud.switchboard().inject("azure", Fault.unavailable());
@@ -230,8 +229,7 @@ class FailoverCloudTest {
 
         @Test
         void automaticFailbackRunsWhenThePrimaryIsHealthyAgain() throws Exception {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  failback = automatic"));
+            Fixture f = fixture(Fixture.failoverWith("failback = automatic"));
             FailoverCloud cloud = facade(f);
             cloud.switchboard().inject("azure", Fault.unavailable());
             cloud.probeNow();
@@ -246,8 +244,7 @@ class FailoverCloudTest {
 
         @Test
         void theRedeployTopologyProvisionsComputeDuringFailover() {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  topology = redeploy\n  redeploy { group = web, image = \"57\", size = small, count = 2 }"));
+            Fixture f = fixture(Fixture.failoverWith("topology = redeploy\n  redeploy { group = web, image = \"57\", size = small, count = 2 }"));
             FailoverCloud cloud = facade(f);
             assertThat(cloud.rawSite("aws").compute().listNodes("web")).isEmpty();
 
@@ -306,8 +303,7 @@ class FailoverCloudTest {
 
         @Test
         void aStandingSiteIsNeitherProvisionedNorReleased() {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  topology = redeploy\n"
+            Fixture f = fixture(Fixture.failoverWith("topology = redeploy\n"
                             + "  redeploy { group = web, image = \"57\", size = small, count = 1, standing = [azure] }"));
             FailoverCloud cloud = facade(f);
 
@@ -326,8 +322,7 @@ class FailoverCloudTest {
 
         @Test
         void aRedeployStandingSiteMustBeConfigured() {
-            assertThatThrownBy(() -> fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  topology = redeploy\n"
+            assertThatThrownBy(() -> fixture(Fixture.failoverWith("topology = redeploy\n"
                             + "  redeploy { group = web, image = \"57\", size = small, standing = [azrue] }")).facade())
                     .isInstanceOf(ConfigException.class).hasMessageContaining("failover.redeploy.standing")
                     .hasMessageContaining("azrue");
@@ -411,8 +406,7 @@ class FailoverCloudTest {
 
         @Test
         void parallelCopiesKeepTheWritesOfOneBlobInOrder() throws Exception {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  replication.parallelism = 8"));
+            Fixture f = fixture(Fixture.failoverWith("replication.parallelism = 8"));
             FailoverCloud cloud = facade(f);
             cloud.blobs().createContainer("catalog");
             // every copy to aws is slow, so versions of one blob pile up while copies of it are in flight
@@ -452,8 +446,7 @@ class FailoverCloudTest {
 
         @Test
         void syncReplicationAcknowledgesOnlyWhenEveryUpSiteHasTheWrite() {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  replication.mode = sync"));
+            Fixture f = fixture(Fixture.failoverWith("replication.mode = sync"));
             FailoverCloud cloud = facade(f);
             cloud.blobs().createContainer("ledger");
             cloud.blobs().put(BlobId.of("ledger", "t1"), BlobContent.ofUtf8("debit 10"));
@@ -465,8 +458,7 @@ class FailoverCloudTest {
 
         @Test
         void readsFallBackToAReplicaWhileTheActiveSiteIsUnavailable() throws Exception {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  automatic = false"));
+            Fixture f = fixture(Fixture.failoverWith("automatic = false"));
             FailoverCloud cloud = facade(f);
             cloud.blobs().createContainer("catalog");
             cloud.blobs().put(BlobId.of("catalog", "p1"), BlobContent.ofUtf8("product 1"));
@@ -523,8 +515,7 @@ class FailoverCloudTest {
 
         @Test
         void capturedMessagesSurviveARestartOfTheFacade(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-            String failover = Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  capture.directory = \"" + dir + "\"");
+            String failover = Fixture.failoverWith("capture.directory = \"" + dir + "\"");
             Fixture f = fixture(failover);
             FailoverCloud first = f.facade();
             first.queues().createQueue("orders");
@@ -556,8 +547,7 @@ class FailoverCloudTest {
 
         @Test
         void activeActiveSpreadsKeysAndMovesOnlyTheFailedSitesKeys() throws Exception {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  topology = active-active"));
+            Fixture f = fixture(Fixture.failoverWith("topology = active-active"));
             FailoverCloud cloud = facade(f);
             cloud.blobs().createContainer("carts");
             Map<String, String> home = new java.util.HashMap<>();
@@ -584,8 +574,7 @@ class FailoverCloudTest {
 
         @Test
         void weightedRoutingSpreadsReadsByWeight() {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  routing = weighted\n  weights { azure = 3, aws = 1, onprem = 0 }"));
+            Fixture f = fixture(Fixture.failoverWith("routing = weighted\n  weights { azure = 3, aws = 1, onprem = 0 }"));
             FailoverCloud cloud = facade(f);
             Map<String, Integer> counts = new java.util.HashMap<>();
             for (int i = 0; i < 2000; i++) {
@@ -615,8 +604,7 @@ class FailoverCloudTest {
 
         @Test
         void throttlingCountsAgainstHealth() {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]",
-                    "priority = [azure, aws, onprem]\n  automatic = false"));
+            Fixture f = fixture(Fixture.failoverWith("automatic = false"));
             FailoverCloud cloud = facade(f);
             cloud.switchboard().inject("azure", Service.QUEUE, Fault.throttle());
             for (int i = 0; i < 3; i++) {

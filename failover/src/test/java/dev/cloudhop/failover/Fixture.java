@@ -30,6 +30,11 @@ final class Fixture implements AutoCloseable {
             }
             """;
 
+    /** The default failover section with {@code keys} (HOCON lines) added. */
+    static String failoverWith(String keys) {
+        return DEFAULT_FAILOVER.replace("priority = [azure, aws, onprem]", "priority = [azure, aws, onprem]\n  " + keys);
+    }
+
     final Sites sites;
     final CloudhopConfig config;
     final MutableClock clock = new MutableClock();
