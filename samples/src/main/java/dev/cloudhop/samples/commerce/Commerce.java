@@ -39,6 +39,8 @@ public final class Commerce implements AutoCloseable {
     private final FailoverCloud cloud;
     private final Map<String, AtomicLong> processedCount = new ConcurrentHashMap<>();
     private final AtomicLong duplicateDeliveries = new AtomicLong();
+    /** Orders whose record a redelivery found written, though no write of it was acknowledged here. */
+    private final java.util.Set<String> foundOnRecord = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final List<Thread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicInteger generation = new java.util.concurrent.atomic.AtomicInteger();
@@ -219,6 +221,10 @@ public final class Commerce implements AutoCloseable {
                 throw e; // not a duplicate (e.g. a fenced write): leave the message for redelivery
             }
             duplicateDeliveries.incrementAndGet();
+            if (!processedCount.containsKey(orderId)) {
+                // the first write reached storage but its answer was lost (e.g. the site's edge died mid-call)
+                foundOnRecord.add(orderId);
+            }
         }
         cloud.queues().ack(ORDER_QUEUE, m.receipt());
     }
@@ -228,6 +234,15 @@ public final class Commerce implements AutoCloseable {
         Map<String, Long> out = new LinkedHashMap<>();
         processedCount.forEach((k, v) -> out.put(k, v.get()));
         return out;
+    }
+
+    /**
+     * Orders processed by a write whose acknowledgement was lost: a redelivery found the record, written
+     * once, though this instance never saw that write succeed. Processed exactly once, not counted in
+     * {@link #processedCounts()}.
+     */
+    public java.util.Set<String> foundOnRecord() {
+        return java.util.Set.copyOf(foundOnRecord);
     }
 
     /** Deliveries of orders already processed (at-least-once delivery, absorbed by idempotency). */

@@ -76,11 +76,13 @@ public final class OrderTraffic implements Drill.Workload {
             }
         }
         Map<String, Long> counts = shop.processedCounts();
-        long lost = acknowledged.stream().filter(id -> !counts.containsKey(id)).count();
+        Set<String> onRecord = shop.foundOnRecord();
+        long lost = acknowledged.stream().filter(id -> !counts.containsKey(id) && !onRecord.contains(id)).count();
         long duplicated = acknowledged.stream().filter(id -> counts.getOrDefault(id, 0L) > 1).count();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("ordersAcknowledged", acknowledged.size());
-        out.put("ordersProcessed", acknowledged.stream().filter(counts::containsKey).count());
+        out.put("ordersProcessed", acknowledged.stream().filter(id -> counts.containsKey(id) || onRecord.contains(id)).count());
+        out.put("ordersProcessedByALostAcknowledgement", acknowledged.stream().filter(onRecord::contains).count());
         out.put("ordersLost", lost);
         out.put("ordersProcessedTwice", duplicated);
         out.put("ordersRejectedReducedFunctionality", rejected.get());
@@ -90,6 +92,7 @@ public final class OrderTraffic implements Drill.Workload {
 
     private boolean allProcessed() {
         Map<String, Long> counts = shop.processedCounts();
-        return acknowledged.stream().allMatch(counts::containsKey);
+        Set<String> onRecord = shop.foundOnRecord();
+        return acknowledged.stream().allMatch(id -> counts.containsKey(id) || onRecord.contains(id));
     }
 }
