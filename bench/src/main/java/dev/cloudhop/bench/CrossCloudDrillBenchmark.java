@@ -35,6 +35,9 @@ public final class CrossCloudDrillBenchmark {
     /** Every run's full drill report (timeline, runbook steps, workload), as JSON. */
     private static final Path REPORTS = Path.of("target", "bench-drills");
 
+    /** How long a run waits for acknowledged orders to be processed before it counts the rest as lost. */
+    private static final Duration DRAIN = Duration.ofSeconds(120);
+
     private CrossCloudDrillBenchmark() {
     }
 
@@ -98,7 +101,7 @@ public final class CrossCloudDrillBenchmark {
                 CrossCloudDemo.prepareDns(cloud);
                 shop.setUp(Commerce.sampleCatalog());
                 shop.startWorkers(2);
-                OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(40));
+                OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, DRAIN);
                 DrillReport r = Drill.run(cloud, scenario.apply(cloud), traffic,
                         new Drill.Options(4, Duration.ofMillis(25), Duration.ofSeconds(1), Duration.ofSeconds(5),
                                 Duration.ofMillis(500), true));

@@ -38,6 +38,9 @@ import org.jclouds.compute.options.TemplateOptions;
  */
 public final class JcloudsComputeService implements ComputeService, AutoCloseable {
 
+    /** The tag every launched node carries: the id of the launch that started it. */
+    public static final String LAUNCH_TAG = "cloudhop-launch";
+    private static final Duration STRAY_RECHECK = Duration.ofSeconds(2);
     private static final System.Logger LOG = System.getLogger(JcloudsComputeService.class.getName());
 
     private final SiteInfo site;
@@ -126,13 +129,15 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
                 throw new InvalidRequestException(ctx, "no image '" + spec.image() + "' with size '" + spec.size()
                         + "' on provider " + site.provider(), e);
             }
-            TemplateOptions options = template.getOptions().userMetadata(spec.tags());
+            // every node a launch starts is tagged, so the untagged ones of a group are strays (see sweepStrays)
+            Map<String, String> tags = new java.util.LinkedHashMap<>(spec.tags());
+            tags.put(LAUNCH_TAG, java.util.UUID.randomUUID().toString());
+            TemplateOptions options = template.getOptions().userMetadata(tags);
             spec.userData().ifPresent(data -> userData(options, data));
-            Set<String> before = liveIdsOf(spec.group());
             try {
                 List<Node> launched = jclouds().createNodesInGroup(spec.group(), count, template).stream()
                         .map(n -> node((NodeMetadata) n)).toList();
-                destroyStrays(spec.group(), before, launched);
+                sweepStrays(spec.group(), launched);
                 return launched;
             } catch (RunNodesException e) {
                 e.getSuccessfulNodes().forEach(n -> jclouds().destroyNode(n.getId()));
@@ -142,10 +147,11 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
         });
     }
 
-    private Set<String> liveIdsOf(String group) {
+    private Set<String> untaggedIdsOf(String group) {
         return jclouds().listNodesDetailsMatching(n -> true).stream()
                 .map(n -> (NodeMetadata) n)
                 .filter(n -> group.equals(n.getGroup()) && n.getStatus() != NodeMetadata.Status.TERMINATED)
+                .filter(n -> n.getUserMetadata() == null || n.getUserMetadata().isEmpty())
                 .map(NodeMetadata::getId)
                 .collect(java.util.stream.Collectors.toSet());
     }
@@ -153,25 +159,37 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
     /**
      * A launch request that the transport sent twice (a POST resent by the JDK after a broken keep-alive
      * connection, a server error retried by jclouds; EC2 emulators ignore the idempotency token) starts
-     * instances that jclouds never returns and never tags: paid machines nobody owns. They are the group's
-     * new, untagged nodes that the launch did not return; they are destroyed here and named in the log. A
-     * group has one launcher at a time (the facade's redeploy is one writer per group), so a concurrent
-     * launch's not-yet-tagged nodes are not mistaken for strays.
+     * nodes that jclouds never returns and never tags: paid machines nobody owns. Every launch here tags
+     * its nodes ({@value #LAUNCH_TAG}), so after a launch, in the background (off the failover's critical
+     * path), the group's nodes that are untagged twice {@link #STRAY_RECHECK} apart (a concurrent launch
+     * tags its nodes within milliseconds) and that no launch returned are destroyed, and named in a warning.
      */
-    private void destroyStrays(String group, Set<String> before, List<Node> launched) {
+    private void sweepStrays(String group, List<Node> launched) {
         Set<String> returned = launched.stream().map(Node::id).collect(java.util.stream.Collectors.toSet());
-        List<String> strays = jclouds().listNodesDetailsMatching(n -> true).stream()
-                .map(n -> (NodeMetadata) n)
-                .filter(n -> group.equals(n.getGroup()) && n.getStatus() != NodeMetadata.Status.TERMINATED)
-                .filter(n -> !before.contains(n.getId()) && !returned.contains(n.getId()))
-                .filter(n -> n.getUserMetadata() == null || n.getUserMetadata().isEmpty())
-                .map(NodeMetadata::getId)
-                .toList();
-        for (String id : strays) {
-            LOG.log(System.Logger.Level.WARNING, () -> "site " + site.id() + ": destroying node " + id + " of group '" + group
-                    + "': started by a resent launch request and never returned to the caller");
-            jclouds().destroyNode(id);
-        }
+        Thread sweeper = new Thread(() -> {
+            try {
+                Set<String> first = untaggedIdsOf(group);
+                first.removeAll(returned);
+                if (first.isEmpty()) {
+                    return;
+                }
+                Thread.sleep(STRAY_RECHECK.toMillis());
+                Set<String> strays = untaggedIdsOf(group);
+                strays.retainAll(first);
+                for (String id : strays) {
+                    LOG.log(System.Logger.Level.WARNING, () -> "site " + site.id() + ": destroying node " + id
+                            + " of group '" + group + "': started by a resent launch request and never returned");
+                    jclouds().destroyNode(id);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, () -> "site " + site.id() + ": looking for stray nodes of group '"
+                        + group + "' failed: " + e);
+            }
+        }, "cloudhop-stray-sweep-" + site.id());
+        sweeper.setDaemon(true);
+        sweeper.start();
     }
 
     /** jclouds has no portable user data: providers that support it expose it on their own options class. */

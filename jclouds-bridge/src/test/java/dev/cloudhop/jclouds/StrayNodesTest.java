@@ -12,6 +12,7 @@ import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jclouds.ContextBuilder;
 import org.jclouds.compute.ComputeService;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A launch request sent twice starts nodes jclouds never returns. jclouds' in-memory "stub" compute
+ * A launch request sent twice starts nodes jclouds never returns; a background sweep destroys them. jclouds. in-memory "stub" compute
  * provider stands in for EC2 here: no emulator can be made to resend a request on cue, so the resend is
  * played by launching one extra, untagged node of the group inside the launch call.
  */
@@ -47,18 +48,24 @@ class StrayNodesTest {
     @Test
     void nodesStartedByAResentLaunchAreDestroyedAndOthersAreKept() throws Exception {
         ComputeService real = stub.getComputeService();
-        Template plain = real.templateBuilder().build();
-        // a node of the same group from an earlier launch, untagged: not the launch's to touch
-        String earlier = real.createNodesInGroup("web", 1, plain).iterator().next().getId();
+        // a node of the same group from an earlier launch: tagged like every launched node, so it is kept
+        String earlier = new JcloudsComputeService(SITE, NamingRules.LOCAL, CAPS, () -> stub)
+                .launch(NodeSpec.of("web", imageOf(real), hardwareOf(real)), 1).get(0).id();
         AtomicBoolean resend = new AtomicBoolean(true);
         JcloudsComputeService compute = new JcloudsComputeService(SITE, NamingRules.LOCAL, CAPS,
                 () -> resending(stub, real, resend));
 
         List<Node> launched = compute.launch(NodeSpec.of("web", imageOf(real), hardwareOf(real)).withTags(Map.of("app", "shop")), 2);
 
-        assertThat(launched).hasSize(2);
-        assertThat(compute.listNodes("web")).extracting(Node::id)
-                .containsExactlyInAnyOrderElementsOf(List.of(launched.get(0).id(), launched.get(1).id(), earlier));
+        assertThat(launched).hasSize(2).allSatisfy(n -> assertThat(n.tags()).containsEntry("app", "shop")
+                .containsKey(JcloudsComputeService.LAUNCH_TAG));
+        List<String> expected = List.of(launched.get(0).id(), launched.get(1).id(), earlier);
+        // the sweep runs in the background, off the launch's latency
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (compute.listNodes("web").size() != 3 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(compute.listNodes("web")).extracting(Node::id).containsExactlyInAnyOrderElementsOf(expected);
         // the stray is gone from the provider too (the stub forgets destroyed nodes), not merely hidden
         assertThat(real.listNodesDetailsMatching(n -> true)).map(n -> (NodeMetadata) n)
                 .filteredOn(n -> n.getStatus() != NodeMetadata.Status.TERMINATED).hasSize(3);
