@@ -80,14 +80,7 @@ public final class CrossCloudDrillBenchmark {
     }
 
     private static String run(String label, Path config, int runs, Function<FailoverCloud, Drill.Scenario> scenario) throws Exception {
-        List<Double> rto = new ArrayList<>();
-        List<Double> detection = new ArrayList<>();
-        List<Double> provisioning = new ArrayList<>();
-        List<Double> rpo = new ArrayList<>();
-        double writes = 0;
-        double seconds = 0;
-        long lost = 0;
-        long twice = 0;
+        DrillStats stats = new DrillStats();
         System.out.println("-- " + label);
         for (int i = 0; i < runs; i++) {
             ProviderRegistry providers = ProviderRegistry.discover();
@@ -108,27 +101,20 @@ public final class CrossCloudDrillBenchmark {
                 DrillReport r = Drill.run(cloud, scenario.apply(cloud), traffic,
                         new Drill.Options(4, Duration.ofMillis(25), Duration.ofSeconds(1), Duration.ofSeconds(5),
                                 Duration.ofMillis(500), true));
-                rto.add(r.rto().toNanos() / 1e6);
-                detection.add(r.detection() == null ? Double.NaN : r.detection().toNanos() / 1e6);
-                provisioning.add(r.provisioning().toNanos() / 1e6);
-                rpo.add((double) r.rpoWrites());
-                writes += ((Number) r.workload().get("ordersAcknowledged")).doubleValue();
-                seconds += r.took().toNanos() / 1e9;
-                lost += ((Number) r.workload().get("ordersLost")).longValue();
-                twice += ((Number) r.workload().get("ordersProcessedTwice")).longValue();
+                stats.add(r);
                 DrillOutput.writeJson(REPORTS.resolve(slug(label) + "-" + (i + 1) + ".json"), List.of(r));
-                if (((Number) r.workload().get("ordersLost")).longValue() > 0
-                        || ((Number) r.workload().get("ordersProcessedTwice")).longValue() > 0) {
+                if (DrillStats.broke(r)) {
                     DrillOutput.print(r);
                 }
                 System.out.printf(Locale.ROOT, "  run %2d: detection %6.0f ms  RTO %6.0f ms  provisioning %5.0f ms  RPO %d writes  %s -> %s%n",
-                        i + 1, detection.get(i), rto.get(i), provisioning.get(i), r.rpoWrites(), r.siteBefore(),
+                        i + 1, stats.detectionMs.get(i), stats.rtoMs.get(i), stats.provisioningMs.get(i), r.rpoWrites(), r.siteBefore(),
                         r.failover().map(f -> f.to()).orElse("-"));
             }
         }
         return String.format(Locale.ROOT, "%s | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f | %d | %d", label,
-                FailoverRtoBenchmark.pct(detection, 50), FailoverRtoBenchmark.pct(detection, 99), FailoverRtoBenchmark.pct(rto, 50), FailoverRtoBenchmark.pct(rto, 99), FailoverRtoBenchmark.pct(provisioning, 50), FailoverRtoBenchmark.pct(rpo, 50),
-                FailoverRtoBenchmark.pct(rpo, 100), writes / seconds, lost, twice);
+                DrillStats.pct(stats.detectionMs, 50), DrillStats.pct(stats.detectionMs, 99), DrillStats.pct(stats.rtoMs, 50),
+                DrillStats.pct(stats.rtoMs, 99), DrillStats.pct(stats.provisioningMs, 50), DrillStats.pct(stats.rpoWrites, 50),
+                DrillStats.pct(stats.rpoWrites, 100), stats.writeRate(), stats.lost, stats.twice);
     }
 
     /**

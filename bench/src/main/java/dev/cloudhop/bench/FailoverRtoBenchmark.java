@@ -13,8 +13,6 @@ import dev.cloudhop.samples.commerce.OrderTraffic;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -38,13 +36,7 @@ public final class FailoverRtoBenchmark {
     }
 
     private static void run(String label, String config, int drills, int clients, Duration think) throws Exception {
-        List<Double> rto = new ArrayList<>();
-        List<Double> detection = new ArrayList<>();
-        List<Integer> rpo = new ArrayList<>();
-        long lost = 0;
-        long twice = 0;
-        long failed = 0;
-        long calls = 0;
+        DrillStats stats = new DrillStats();
         for (int i = 0; i < drills; i++) {
             ProviderRegistry providers = ProviderRegistry.discover();
             CloudhopConfig cfg = CloudhopConfig.parse(config, "bench", Map.of(), providers);
@@ -58,32 +50,19 @@ public final class FailoverRtoBenchmark {
                     DrillReport r = Drill.run(cloud, Drill.Scenario.regionOutage("azure"), traffic,
                             new Drill.Options(clients, think, Duration.ofMillis(700), Duration.ofMillis(1500),
                                     Duration.ofMillis(300), true));
-                    rto.add(r.rto().toNanos() / 1e6);
-                    detection.add(r.detection() == null ? Double.NaN : r.detection().toNanos() / 1e6);
-                    rpo.add(r.rpoWrites());
-                    lost += (long) r.workload().get("ordersLost");
-                    twice += (long) r.workload().get("ordersProcessedTwice");
-                    failed += r.failedCalls();
-                    calls += r.calls();
+                    stats.add(r);
                     System.out.printf(Locale.ROOT, "  drill %2d: detection %6.1f ms  RTO %6.1f ms  RPO %d writes  failed %d/%d%n",
-                            i + 1, detection.get(i), rto.get(i), r.rpoWrites(), r.failedCalls(), r.calls());
+                            i + 1, stats.detectionMs.get(i), stats.rtoMs.get(i), r.rpoWrites(), r.failedCalls(), r.calls());
                 }
             }
         }
         System.out.println("== " + label + ", " + drills + " region-outage drills, probe interval 100 ms ==");
-        System.out.printf(Locale.ROOT, "detection ms: p50 %.1f  p99 %.1f  max %.1f%n", pct(detection, 50), pct(detection, 99), pct(detection, 100));
-        System.out.printf(Locale.ROOT, "RTO ms:       p50 %.1f  p99 %.1f  max %.1f%n", pct(rto, 50), pct(rto, 99), pct(rto, 100));
-        System.out.printf(Locale.ROOT, "RPO writes:   max %d%n", rpo.stream().mapToInt(Integer::intValue).max().orElse(0));
-        System.out.printf(Locale.ROOT, "client calls failed: %d of %d; orders lost: %d; processed twice: %d%n", failed, calls, lost, twice);
-    }
-
-    /** Nearest-rank percentile. */
-    static double pct(List<Double> values, int p) {
-        List<Double> sorted = values.stream().filter(v -> !v.isNaN()).sorted().toList();
-        if (sorted.isEmpty()) {
-            return Double.NaN;
-        }
-        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank - 1)));
+        System.out.printf(Locale.ROOT, "detection ms: p50 %.1f  p99 %.1f  max %.1f%n", DrillStats.pct(stats.detectionMs, 50),
+                DrillStats.pct(stats.detectionMs, 99), DrillStats.pct(stats.detectionMs, 100));
+        System.out.printf(Locale.ROOT, "RTO ms:       p50 %.1f  p99 %.1f  max %.1f%n", DrillStats.pct(stats.rtoMs, 50),
+                DrillStats.pct(stats.rtoMs, 99), DrillStats.pct(stats.rtoMs, 100));
+        System.out.printf(Locale.ROOT, "RPO writes:   max %.0f%n", DrillStats.pct(stats.rpoWrites, 100));
+        System.out.printf(Locale.ROOT, "client calls failed: %d of %d; orders lost: %d; processed twice: %d%n",
+                stats.failedCalls, stats.calls, stats.lost, stats.twice);
     }
 }
