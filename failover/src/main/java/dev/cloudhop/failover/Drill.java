@@ -13,10 +13,12 @@ import java.util.function.Consumer;
 
 /**
  * Runs a disaster scenario against a live {@link FailoverCloud} under client traffic and measures what the
- * clients saw: detection time, RTO (from the fault to the first successful call after calls started
- * failing, as the client sees it; zero if no call failed), RPO (writes acknowledged elsewhere that had not
- * reached the new site when clients were redirected), failed calls, and whatever the workload verifies
- * (lost and duplicated messages).
+ * clients saw: detection time, RTO (from the fault to the first successful client call at the new site,
+ * as the client sees it: a call that hung through the failover counts from the fault, not from when it
+ * was answered), RPO (writes acknowledged at the failed site that had not reached the new site when
+ * clients were redirected), failed calls, and whatever the workload verifies (lost and duplicated messages).
+ * When no failover moves the clients (a fault the site rides out, e.g. added latency), the RTO is the time
+ * from the fault to the first success after calls began failing, and zero if none failed.
  */
 public final class Drill {
 
@@ -116,12 +118,16 @@ public final class Drill {
         List<DrillReport.TimedEvent> timeline = Collections.synchronizedList(new ArrayList<>());
         AtomicLong detectedAt = new AtomicLong(-1);
         AtomicLong faultAt = new AtomicLong(Long.MAX_VALUE);
+        AtomicLong redirectedAt = new AtomicLong(-1);
         AutoCloseable subscription = cloud.events().subscribe(e -> {
             long at = System.nanoTime();
             timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(at - t0), describe(e)));
             if (e instanceof FailoverEvent.SiteHealthChanged h && !h.up() && h.site().equals(scenario.site())
                     && at >= faultAt.get()) {
                 detectedAt.compareAndSet(-1, at);
+            }
+            if (e instanceof FailoverEvent.ActiveSiteChanged a && a.from().equals(scenario.site()) && at >= faultAt.get()) {
+                redirectedAt.compareAndSet(-1, at);
             }
         });
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
@@ -188,15 +194,7 @@ public final class Drill {
         all.sort((a, b) -> Long.compare(a.endNanos(), b.endNanos()));
         long fault = faultAt.get();
         List<Call> afterFault = all.stream().filter(c -> c.endNanos() >= fault).toList();
-        Duration rto = Duration.ZERO;
-        // The outage's RTO: failures of calls made while the fault was on. Failures later (during a failback)
-        // still count as failed calls, but do not stretch the outage's recovery time.
-        Long firstFailure = afterFault.stream().filter(c -> !c.ok() && c.startNanos() < clearedAt).map(Call::endNanos)
-                .findFirst().orElse(null);
-        if (firstFailure != null) {
-            rto = afterFault.stream().filter(c -> c.ok() && c.startNanos() >= firstFailure).findFirst()
-                    .map(c -> Duration.ofNanos(c.endNanos() - fault)).orElse(Duration.ofNanos(System.nanoTime() - fault));
-        }
+        Duration rto = rto(afterFault, fault, clearedAt, redirectedAt.get());
         List<RunbookReport> runbooks = cloud.failovers().subList(runbooksBefore, cloud.failovers().size());
         int rpoWrites = runbooks.stream().filter(r -> r.from().equals(scenario.site())).mapToInt(RunbookReport::unreplicatedWrites).sum();
         List<String> errors = afterFault.stream().filter(c -> !c.ok()).map(Call::error).distinct().limit(5).toList();
@@ -204,6 +202,28 @@ public final class Drill {
                 detectedAt.get() < 0 ? null : Duration.ofNanos(detectedAt.get() - fault), rto, rpoWrites,
                 all.size(), (int) all.stream().filter(c -> !c.ok()).count(), errors, runbooks, workload.verify(),
                 List.copyOf(timeline), Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /**
+     * The outage as clients saw it. With a failover: from the fault to the end of the first successful call
+     * that ended after clients were redirected to the new site (calls answered meanwhile by the local
+     * capture journal do not count as recovery). Without one: from the fault to the first success after the
+     * first failure of a call made while the fault was on; failures after the fault is cleared (e.g. during
+     * a failback) count as failed calls but do not stretch the outage.
+     */
+    private static Duration rto(List<Call> afterFault, long fault, long clearedAt, long redirectedAt) {
+        long now = System.nanoTime();
+        if (redirectedAt >= 0) {
+            return afterFault.stream().filter(c -> c.ok() && c.endNanos() >= redirectedAt).findFirst()
+                    .map(c -> Duration.ofNanos(c.endNanos() - fault)).orElse(Duration.ofNanos(now - fault));
+        }
+        Long firstFailure = afterFault.stream().filter(c -> !c.ok() && c.startNanos() < clearedAt).map(Call::endNanos)
+                .findFirst().orElse(null);
+        if (firstFailure == null) {
+            return Duration.ZERO;
+        }
+        return afterFault.stream().filter(c -> c.ok() && c.startNanos() >= firstFailure).findFirst()
+                .map(c -> Duration.ofNanos(c.endNanos() - fault)).orElse(Duration.ofNanos(now - fault));
     }
 
     private static String describe(FailoverEvent e) {

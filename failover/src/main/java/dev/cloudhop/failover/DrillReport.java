@@ -12,9 +12,10 @@ import java.util.Map;
  * @param siteBefore      the active site when the fault began
  * @param siteAfter       the active site at the end
  * @param detection       from the fault to the first health event marking the site down; null if never
- * @param rto             from the fault to the first successful client call after calls made during the fault
- *                        began failing (failures after the fault is cleared, e.g. during failback, are in
- *                        {@code failedCalls} but not in the RTO)
+ * @param rto             from the fault to the first successful client call at the new site (a call that hung
+ *                        through the failover counts from the fault); without a failover, to the first success
+ *                        after calls made during the fault began failing, zero if none failed (failures after
+ *                        the fault is cleared, e.g. during failback, are in {@code failedCalls}, not the RTO)
  * @param rpoWrites       writes acknowledged at the failed site and not at the new one when clients moved
  * @param calls           client calls made
  * @param failedCalls     client calls that failed
@@ -49,7 +50,7 @@ public record DrillReport(String scenario, String description, String siteBefore
                 .map(RunbookReport.Step::took).orElse(Duration.ZERO);
     }
 
-    /** {@link #provisioning()} as a share (0..1) of the RTO; empty when the RTO is zero (no call failed). */
+    /** {@link #provisioning()} as a share (0..1) of the RTO; empty when the RTO is zero. */
     public java.util.OptionalDouble provisioningShareOfRto() {
         return rto.isZero() ? java.util.OptionalDouble.empty()
                 : java.util.OptionalDouble.of(Math.min(1.0, provisioning().toNanos() / (double) rto.toNanos()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.api.queue.OutgoingMessage;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -53,9 +54,26 @@ class DrillTest {
             assertThat(report.siteAfter()).isEqualTo("aws");
             assertThat(report.detection()).isNotNull();
             assertThat(report.rto()).as("detection under traffic is the feature: generous bound").isLessThan(Duration.ofSeconds(2));
+            assertThat(report.rto()).as("clients cannot be served at the new site before the fault is detected")
+                    .isGreaterThanOrEqualTo(report.detection());
             assertThat(report.runbooks()).singleElement().satisfies(r -> assertThat(r.ok()).isTrue());
             assertThat(report.timeline()).anySatisfy(e -> assertThat(e.what()).startsWith("clients redirected azure -> aws"));
             assertThat(report.summary()).contains("RTO", "RPO");
+        }
+    }
+
+    @Test
+    void sendsCapturedLocallyDuringTheOutageDoNotEndTheRto() throws Exception {
+        try (Fixture f = new Fixture(); FailoverCloud cloud = facade(f)) {
+            cloud.queues().createQueue("drill");
+            Drill.Workload sends = (client, seq) -> cloud.queues().send("drill", OutgoingMessage.of("m" + client + "-" + seq));
+            DrillReport report = Drill.run(cloud, Drill.Scenario.regionOutage("azure"), sends,
+                    new Drill.Options(2, Duration.ofMillis(5), Duration.ofMillis(300), Duration.ofSeconds(1),
+                            Duration.ofMillis(300), false));
+            assertThat(report.siteAfter()).isEqualTo("aws");
+            assertThat(report.failedCalls()).as("sends the site cannot take are captured, not failed").isZero();
+            assertThat(report.rto()).as("the clients' work reaches the new site only after the redirect")
+                    .isGreaterThanOrEqualTo(report.detection()).isPositive();
         }
     }
 
@@ -82,6 +100,8 @@ class DrillTest {
                             Duration.ofMillis(200), false));
             assertThat(report.siteAfter()).isEqualTo("aws");
             assertThat(report.rto()).as("call timeout 300 ms, probe timeout 500 ms").isLessThan(Duration.ofSeconds(3));
+            assertThat(report.rto()).as("calls that hang through the failover are part of the outage")
+                    .isGreaterThanOrEqualTo(report.detection()).isPositive();
         }
     }
 }
