@@ -4,6 +4,8 @@ import static cloud.localstack.Constants.DEFAULT_REGION;
 import static cloud.localstack.Constants.TEST_ACCESS_KEY;
 import static cloud.localstack.Constants.TEST_SECRET_KEY;
 
+import cloud.localstack.Localstack;
+import cloud.localstack.ServiceName;
 import dev.cloudhop.api.Cloud;
 import dev.cloudhop.api.compute.NodeSpec;
 import dev.cloudhop.api.config.Cloudhop;
@@ -20,7 +22,8 @@ import java.util.Optional;
  * The AWS endpoints the contract suites run against: LocalStack and moto, each started once per test JVM
  * on a free loopback port by the shared harness, or the endpoint a user names in
  * {@value #ENDPOINT_VARIABLE} (then the LocalStack-targeted suites run against it and the moto ones are
- * disabled).
+ * disabled). Where a Docker engine answers, also a LocalStack container started by localstack-utils
+ * ({@link #LOCALSTACK_DOCKER}).
  *
  * <p>Credentials are LocalStack's well-known {@code test}/{@code test} (from localstack-utils'
  * {@code Constants}), or, for a user's endpoint, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}
@@ -48,6 +51,38 @@ enum AwsTarget {
         @Override
         void reset() {
             // community LocalStack has no state reset: suites isolate themselves by unique names
+        }
+    },
+
+    /**
+     * LocalStack {@value LocalStackDockerEnvironment#IMAGE_TAG} in a container started by localstack-utils'
+     * {@code LocalstackDockerExtension} (the {@code LocalStackDocker*Test} classes, only where a Docker
+     * engine answers). Each service's endpoint is the one localstack-utils reports for the container.
+     */
+    LOCALSTACK_DOCKER {
+        @Override
+        URI endpoint() {
+            return URI.create(Localstack.INSTANCE.endpointForService(ServiceName.S3));
+        }
+
+        @Override
+        String endpointSettings(Map<String, String> env) {
+            Localstack container = Localstack.INSTANCE;
+            env.put("AWS_ENDPOINT_URL_S3", container.endpointForService(ServiceName.S3));
+            env.put("AWS_ENDPOINT_URL_SQS", container.endpointForService(ServiceName.SQS));
+            env.put("AWS_ENDPOINT_URL_ROUTE_53", container.endpointForService(ServiceName.ROUTE53));
+            env.put("AWS_ENDPOINT_URL_EC2", container.endpointForService(ServiceName.EC2));
+            return "";
+        }
+
+        @Override
+        boolean atomicConditionalWrites() {
+            return true;
+        }
+
+        @Override
+        void reset() {
+            // one container for all Docker-path classes: suites isolate themselves by unique names
         }
     },
 
@@ -79,6 +114,14 @@ enum AwsTarget {
     static final String SIZE = "t2.micro";
 
     abstract URI endpoint();
+
+    /**
+     * The site's endpoint line for {@link #open}; a target may instead put {@code AWS_ENDPOINT_URL_<SERVICE>}
+     * entries into the site's {@code env}, as a user's environment would.
+     */
+    String endpointSettings(Map<String, String> env) {
+        return "endpoint = \"" + endpoint() + "\"\n";
+    }
 
     private static final java.util.Set<AwsTarget> REPORTED = java.util.EnumSet.noneOf(AwsTarget.class);
 
@@ -125,7 +168,7 @@ enum AwsTarget {
         String hocon = "sites { tck {\n"
                 + "provider = aws\n"
                 + "region = " + region() + "\n"
-                + "endpoint = \"" + endpoint() + "\"\n"
+                + endpointSettings(env)
                 + keys
                 + "s3.conditional-writes = " + atomicConditionalWrites() + "\n"
                 + String.join("\n", extraSettings) + "\n"
