@@ -5,10 +5,10 @@ import com.azure.core.util.Context;
 import com.azure.resourcemanager.resources.fluent.ResourceManagementClient;
 import com.azure.resourcemanager.resources.fluent.models.GenericResourceExpandedInner;
 import com.azure.resourcemanager.resources.fluent.models.GenericResourceInner;
+import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ErrorContext;
 import dev.cloudhop.api.InvalidRequestException;
 import dev.cloudhop.api.SiteInfo;
-import dev.cloudhop.api.UnavailableException;
 import dev.cloudhop.api.UnsupportedCapabilityException;
 import dev.cloudhop.api.compute.ComputeService;
 import dev.cloudhop.api.compute.Node;
@@ -218,21 +218,54 @@ final class AzureComputeService implements ComputeService {
                 for (int i = 0; i < count; i++) {
                     launched.add(launchOne(c, rg, spec, imageReference, subnet, sshKey));
                 }
-            } catch (ManagementException e) {
-                String code = AzureErrors.code(e);
-                if (Set.of("InvalidParameter", "PlatformImageNotFound", "ImageNotFound", "SkuNotAvailable",
-                        "InvalidResourceReference").contains(code)) {
-                    destroyAll(launched, e);
-                    throw new InvalidRequestException(ctx, "Azure refused image '" + spec.image() + "' with size '"
-                            + spec.size() + "' (" + code + ": " + firstLine(e.getValue() == null ? "" : e.getValue().getMessage())
-                            + ")", e);
-                }
-                throw failed(ctx, count, launched, e);
             } catch (RuntimeException e) {
-                throw failed(ctx, count, launched, e);
+                throw failed(ctx, spec, count, launched, e);
             }
             return launched;
         });
+    }
+
+    /**
+     * The failure of a launch, after destroying the nodes it had launched: Azure's refusal of the image or size
+     * is an invalid request naming them; anything else maps by {@link AzureErrors}. The message says what was
+     * cleaned up and names every resource that could not be (so an operator can delete it).
+     */
+    private CloudException failed(ErrorContext ctx, NodeSpec spec, int count, List<Node> launched, RuntimeException e) {
+        List<String> leftBehind = new ArrayList<>(e instanceof HalfLaunched h ? h.leftBehind : List.of());
+        RuntimeException cause = e instanceof HalfLaunched h ? h.failure : e;
+        leftBehind.addAll(destroyAll(launched, cause));
+        CloudException mapped;
+        if (cause instanceof ManagementException m && !AzureErrors.isFailedOperation(m) && Set.of("InvalidParameter",
+                "PlatformImageNotFound", "ImageNotFound", "SkuNotAvailable", "InvalidResourceReference")
+                .contains(AzureErrors.code(m))) {
+            mapped = new InvalidRequestException(ctx, "Azure refused image '" + spec.image() + "' with size '"
+                    + spec.size() + "' (" + AzureErrors.code(m) + ": "
+                    + firstLine(m.getValue() == null ? "" : m.getValue().getMessage()) + ")", cause);
+        } else {
+            mapped = AzureErrors.translate(cause, ctx);
+        }
+        List<String> notes = new ArrayList<>();
+        if (!launched.isEmpty()) {
+            notes.add("launching " + count + " nodes failed after " + launched.size() + "; those were destroyed"
+                    + (leftBehind.isEmpty() ? "" : " as far as possible"));
+        }
+        if (!leftBehind.isEmpty()) {
+            notes.add("NOT cleaned up, delete by hand: " + String.join(", ", leftBehind));
+        }
+        return notes.isEmpty() ? mapped : AzureErrors.amend(mapped, String.join("; ", notes));
+    }
+
+    /** A node whose VM creation failed, after cleaning up: the failure and the resources still there. */
+    private static final class HalfLaunched extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient RuntimeException failure;
+        final List<String> leftBehind;
+
+        HalfLaunched(RuntimeException failure, List<String> leftBehind) {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+            this.leftBehind = List.copyOf(leftBehind);
+        }
     }
 
     private static String firstLine(String s) {
@@ -240,23 +273,18 @@ final class AzureComputeService implements ComputeService {
         return s == null ? "" : nl < 0 ? s : s.substring(0, nl);
     }
 
-    private void destroyAll(List<Node> launched, RuntimeException failure) {
+    /** Destroys {@code launched}; returns the ids of those that could not be (their errors suppressed in failure). */
+    private List<String> destroyAll(List<Node> launched, RuntimeException failure) {
+        List<String> left = new ArrayList<>();
         for (Node n : launched) {
             try {
                 destroy(n.id());
             } catch (RuntimeException cleanup) {
                 failure.addSuppressed(cleanup);
+                left.add(n.id());
             }
         }
-    }
-
-    private RuntimeException failed(ErrorContext ctx, int count, List<Node> launched, RuntimeException e) {
-        destroyAll(launched, e);
-        if (launched.isEmpty()) {
-            return e;
-        }
-        return new UnavailableException(ctx, "launching " + count + " nodes failed after " + launched.size()
-                + "; those were destroyed", e);
+        return left;
     }
 
 
@@ -295,17 +323,40 @@ final class AzureComputeService implements ComputeService {
             vm = c.getResources().createOrUpdateById(vmId(rg, name), VM_API, new GenericResourceInner()
                     .withLocation(location).withTags(tags).withProperties(properties));
         } catch (RuntimeException e) {
-            deleteQuietly(c, nicId, NIC_API);
-            throw e;
+            throw new HalfLaunched(e, cleanUpHalfCreated(c, vmId(rg, name), nicId, e));
         }
         return node(c, vm);
+    }
+
+    /**
+     * Deletes what a failed VM creation left: a VM whose operation ended Failed or Canceled still exists (in
+     * that provisioning state) and holds its NIC, which Azure refuses to delete while in use (NicInUse), so the
+     * VM goes first, then the NIC. Returns the ids still there; their errors are suppressed in {@code failure}.
+     */
+    private static List<String> cleanUpHalfCreated(ResourceManagementClient c, String vmId, String nicId,
+                                                   RuntimeException failure) {
+        List<String> left = new ArrayList<>();
+        for (String[] r : List.of(new String[] {vmId, VM_API}, new String[] {nicId, NIC_API})) {
+            try {
+                c.getResources().deleteById(r[0], r[1]);
+            } catch (ManagementException e) {
+                if (e.getResponse() == null || e.getResponse().getStatusCode() != 404) {
+                    failure.addSuppressed(e);
+                    left.add(r[0]);
+                }
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+                left.add(r[0]);
+            }
+        }
+        return left;
     }
 
     private static void deleteQuietly(ResourceManagementClient c, String id, String api) {
         try {
             c.getResources().deleteById(id, api);
         } catch (RuntimeException ignored) {
-            // best effort clean-up of a half-created node
+            // NICs are deleted with their VM; this explicit delete is for older API behaviour only
         }
     }
 

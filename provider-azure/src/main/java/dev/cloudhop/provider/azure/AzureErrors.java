@@ -43,6 +43,18 @@ final class AzureErrors {
             "authorizationpermissionmismatch", "invalidauthenticationtoken", "expiredauthenticationtoken",
             "authorizationfailed", "insufficientaccountpermissions", "linkedauthorizationfailed");
 
+    /**
+     * Codes a long-running operation ends Failed with when the platform, not the request, is at fault:
+     * no capacity for the size in the region or zone, a VM that never reported ready, internal errors.
+     */
+    private static final Set<String> PLATFORM_FAILURE_CODES = Set.of("allocationfailed", "zonalallocationfailed",
+            "overconstrainedallocationrequest", "overconstrainedzonalallocationrequest", "osprovisioningtimedout",
+            "internalexecutionerror", "internalservererror", "internaloperationerror", "serviceunavailable",
+            "operationtimedout", "networkingerror", "retryableerror", "gatewaytimeout");
+    /** Codes of an operation another operation superseded or someone canceled; the SDK's own for Canceled. */
+    private static final Set<String> CANCELED_CODES = Set.of("operationpreempted", "canceled", "cancelled",
+            "user_cancelled", "conflict", "anotheroperationinprogress", "retryableerroroperationconflict");
+
     private static final java.util.regex.Pattern BODY_CODE = java.util.regex.Pattern.compile(
             "<Code>([A-Za-z0-9_.-]{1,100})</Code>|\"code\"\\s*:\\s*\"([A-Za-z0-9_.-]{1,100})\"");
 
@@ -111,6 +123,9 @@ final class AzureErrors {
         if (t instanceof ClientAuthenticationException && ((HttpResponseException) t).getResponse() == null) {
             return new UnauthorizedException(context, "authentication failed: " + firstLine(t.getMessage()), t);
         }
+        if (t instanceof ManagementException m && isFailedOperation(m)) {
+            return operationFailed(m, context);
+        }
         if (t instanceof HttpResponseException http && http.getResponse() != null) {
             return byStatus(status(http), code(http), t, context);
         }
@@ -141,6 +156,63 @@ final class AzureErrors {
             return new UnavailableException(context, "I/O failure: " + describe(t), t);
         }
         return null;
+    }
+
+    /**
+     * Whether {@code m} reports a long-running operation that ended Failed or Canceled: the SDK raises it from
+     * the final poll (a 2xx status document carrying the ARM error) or, for Canceled, without a response.
+     */
+    static boolean isFailedOperation(ManagementException m) {
+        return m.getValue() != null && (m.getResponse() == null || status(m) < 300);
+    }
+
+    /**
+     * Maps an operation that ended Failed or Canceled by its ARM error code: platform failures (capacity,
+     * provisioning timeouts, internal errors) are unavailable, canceled or superseded operations conflicts,
+     * anything else by the code alone as a 400 would be (quota, invalid parameters: invalid requests).
+     */
+    private static CloudException operationFailed(ManagementException m, ErrorContext context) {
+        String code = m.getValue().getCode() == null ? "" : m.getValue().getCode();
+        String c = code.toLowerCase(Locale.ROOT);
+        String message = m.getValue().getMessage() == null ? "" : firstLine(m.getValue().getMessage());
+        if (message.length() > 400) {
+            message = message.substring(0, 400) + "...";
+        }
+        boolean canceled = CANCELED_CODES.contains(c);
+        String detail = "the long-running operation ended " + (canceled ? "Canceled" : "Failed") + " ("
+                + (c.equals("user_cancelled") ? "Azure reported no error details" : code + ": " + message) + ")";
+        if (canceled) {
+            return new ConflictException(context, detail + "; another operation on the resource may have superseded it", m);
+        }
+        if (PLATFORM_FAILURE_CODES.contains(c)) {
+            return new UnavailableException(context, detail, m);
+        }
+        return withMessage(byStatus(400, code, m, context), detail, m);
+    }
+
+    /** The same kind of exception as {@code e}, with {@code note} appended to its message and the same cause. */
+    static CloudException amend(CloudException e, String note) {
+        String prefix = new UnavailableException(e.context(), "").getMessage(); // the context's description and ": "
+        String own = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+        return withMessage(e, own + "; " + note, e.getCause() == null ? e : e.getCause());
+    }
+
+    private static CloudException withMessage(CloudException kind, String message, Throwable cause) {
+        ErrorContext ctx = kind.context();
+        if (kind instanceof NotFoundException) {
+            return new NotFoundException(ctx, message, cause);
+        } else if (kind instanceof ConflictException) {
+            return new ConflictException(ctx, message, cause);
+        } else if (kind instanceof ThrottledException) {
+            return new ThrottledException(ctx, message, cause);
+        } else if (kind instanceof UnauthorizedException) {
+            return new UnauthorizedException(ctx, message, cause);
+        } else if (kind instanceof InvalidRequestException) {
+            return new InvalidRequestException(ctx, message, cause);
+        } else if (kind instanceof dev.cloudhop.api.UnsupportedCapabilityException) {
+            return new dev.cloudhop.api.UnsupportedCapabilityException(ctx, message, cause);
+        }
+        return new UnavailableException(ctx, message, cause);
     }
 
     /** Maps a status and Azure error code to the family. */

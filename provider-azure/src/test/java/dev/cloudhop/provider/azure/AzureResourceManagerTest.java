@@ -72,6 +72,87 @@ class AzureResourceManagerTest {
         assertThat(cloud.compute().node(node.id())).isEmpty();
     }
 
+    /** What the server still holds of a group's NICs and VMs. */
+    private List<String> leftovers(String group) {
+        return arm.resourceIds().stream().filter(id -> id.contains("/virtualmachines/" + group + "-")
+                || id.contains("/networkinterfaces/" + group + "-")).toList();
+    }
+
+    private static void assertNoSecret(Throwable t, String... secrets) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            for (String secret : secrets) {
+                assertThat(String.valueOf(c)).doesNotContain(secret);
+            }
+        }
+    }
+
+    @Test
+    void aVmCreationEndingFailedForCapacityIsUnavailableWithTheArmErrorAndLeavesNothing() {
+        arm.endNextOperations(1, "operationFailedAllocation", r -> r.startsWith("PUT ") && r.contains("/virtualMachines/rm-alloc-"));
+
+        Throwable t = catchThrowable(() -> cloud.compute().launch(NodeSpec.of("rm-alloc", AzureComputeServiceTest.IMAGE,
+                AzureComputeServiceTest.SIZE), 1));
+
+        assertThat(t).isInstanceOf(UnavailableException.class).hasMessageContaining("ended Failed")
+                .hasMessageContaining("AllocationFailed").hasMessageContaining("sufficient capacity")
+                .hasMessageNotContaining("NOT cleaned up");
+        assertThat(((CloudException) t).retryable()).isTrue();
+        assertNoSecret(t, arm.clientSecret());
+        assertThat(leftovers("rm-alloc")).as("the Failed VM and its NIC are deleted").isEmpty();
+        assertThat(arm.requests()).anyMatch(r -> r.startsWith("DELETE ") && r.contains("/virtualMachines/rm-alloc-"));
+    }
+
+    @Test
+    void aVmCreationEndingFailedOverQuotaIsAnInvalidRequestAndDestroysTheNodesAlreadyLaunched() {
+        // the first node is created, the second one's operation fails over the core quota
+        java.util.concurrent.atomic.AtomicInteger vmPuts = new java.util.concurrent.atomic.AtomicInteger();
+        arm.endNextOperations(1, "operationFailedQuota", r -> r.startsWith("PUT ") && r.contains("/virtualMachines/rm-quota-")
+                && vmPuts.incrementAndGet() == 2);
+
+        Throwable t = catchThrowable(() -> cloud.compute().launch(NodeSpec.of("rm-quota", AzureComputeServiceTest.IMAGE,
+                AzureComputeServiceTest.SIZE), 2));
+
+        assertThat(t).isInstanceOf(InvalidRequestException.class).hasMessageContaining("OperationNotAllowed")
+                .hasMessageContaining("Cores quota").hasMessageContaining("failed after 1; those were destroyed");
+        assertThat(((CloudException) t).retryable()).isFalse();
+        assertThat(leftovers("rm-quota")).isEmpty();
+        assertThat(cloud.compute().listNodes("rm-quota")).isEmpty();
+    }
+
+    @Test
+    void aCanceledVmCreationIsAConflictAndLeavesNothing() {
+        arm.endNextOperations(1, "operationCanceled", r -> r.startsWith("PUT ") && r.contains("/virtualMachines/rm-cancel-"));
+
+        Throwable t = catchThrowable(() -> cloud.compute().launch(NodeSpec.of("rm-cancel", AzureComputeServiceTest.IMAGE,
+                AzureComputeServiceTest.SIZE), 1));
+
+        assertThat(t).isInstanceOf(dev.cloudhop.api.ConflictException.class).hasMessageContaining("ended Canceled");
+        assertThat(leftovers("rm-cancel")).isEmpty();
+    }
+
+    @Test
+    void whatAFailedLaunchCannotCleanUpIsNamedInTheError() {
+        arm.endNextOperations(1, "operationFailedAllocation", r -> r.startsWith("PUT ") && r.contains("/virtualMachines/rm-stuck-"));
+        // the clean-up's VM delete ends Failed too, so the VM stays and holds its NIC (NicInUse)
+        arm.endNextOperations(1, "operationFailedAllocation", r -> r.startsWith("DELETE ") && r.contains("/virtualMachines/rm-stuck-"));
+
+        Throwable t = catchThrowable(() -> cloud.compute().launch(NodeSpec.of("rm-stuck", AzureComputeServiceTest.IMAGE,
+                AzureComputeServiceTest.SIZE), 1));
+
+        List<String> left = leftovers("rm-stuck");
+        assertThat(left).hasSize(2);
+        assertThat(t).isInstanceOf(UnavailableException.class).hasMessageContaining("AllocationFailed")
+                .hasMessageContaining("NOT cleaned up, delete by hand");
+        for (String id : left) {
+            assertThat(t.getMessage().toLowerCase(java.util.Locale.ROOT)).contains(id);
+        }
+        assertThat(t.getCause().getSuppressed()).isNotEmpty();
+        arm.clearFaults();
+        String vm = left.stream().filter(id -> id.contains("/virtualmachines/")).findFirst().orElseThrow();
+        assertThat(cloud.compute().destroy(vm)).isTrue();
+        assertThat(leftovers("rm-stuck")).isEmpty();
+    }
+
     @Test
     void anUnknownVmSizeOrImageIsAnInvalidRequestNamingIt() {
         Throwable size = catchThrowable(() -> cloud.compute().launch(NodeSpec.of("rm-bad", AzureComputeServiceTest.IMAGE,

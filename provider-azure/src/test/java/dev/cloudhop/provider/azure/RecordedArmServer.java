@@ -71,19 +71,30 @@ final class RecordedArmServer implements AutoCloseable {
     private record Fault(Predicate<String> matches, String errorKey, AtomicInteger remaining) {
     }
 
-    /** A long-running operation: polls left before it completes, and what completing does. */
+    /** How the next long-running operation started by a matching request ends (a recorded status document). */
+    private record OperationOutcome(Predicate<String> matches, String template, AtomicInteger remaining) {
+    }
+
+    /** A long-running operation: polls left before it completes, what completing does, and how it ends. */
     private static final class Operation {
         final AtomicInteger pollsLeft;
         final Runnable completion;
         final String resourceUrl;
         final boolean delete;
+        /** The recorded status document it ends with: operationSucceeded, operationFailed..., operationCanceled. */
+        final String outcome;
         volatile boolean done;
 
-        Operation(int polls, Runnable completion, String resourceUrl, boolean delete) {
+        Operation(int polls, Runnable completion, String resourceUrl, boolean delete, String outcome) {
             this.pollsLeft = new AtomicInteger(polls);
             this.completion = completion;
             this.resourceUrl = resourceUrl;
             this.delete = delete;
+            this.outcome = outcome;
+        }
+
+        boolean succeeded() {
+            return outcome.equals("operationSucceeded");
         }
 
         synchronized void pollOnce() {
@@ -109,6 +120,7 @@ final class RecordedArmServer implements AutoCloseable {
     private final Map<String, ObjectNode> resources = new ConcurrentSkipListMap<>();
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final List<Fault> faults = Collections.synchronizedList(new ArrayList<>());
+    private final List<OperationOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> monitorOverrides = new ConcurrentHashMap<>();
     private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger ipCounter = new AtomicInteger(4);
@@ -211,9 +223,39 @@ final class RecordedArmServer implements AutoCloseable {
         faults.add(new Fault(requestLine, errorKey, new AtomicInteger(count)));
     }
 
-    /** Clears injected faults. */
+    /**
+     * The next {@code count} long-running operations started by a request whose "METHOD path" matches end with
+     * the recorded status document {@code outcome} ({@code operationFailedAllocation}, {@code operationFailedQuota},
+     * {@code operationCanceled}) instead of Succeeded. As on Azure, the resource stays, in provisioning state
+     * Failed or Canceled.
+     */
+    void endNextOperations(int count, String outcome, Predicate<String> requestLine) {
+        if (!templates.has(outcome) || !templates.get(outcome).has("error")) {
+            throw new IllegalArgumentException("no recorded failed operation " + outcome);
+        }
+        outcomes.add(new OperationOutcome(requestLine, outcome, new AtomicInteger(count)));
+    }
+
+    /** Clears injected faults and operation outcomes. */
     void clearFaults() {
         faults.clear();
+        outcomes.clear();
+    }
+
+    /** The ids of the resources the server holds now (lower case). */
+    Set<String> resourceIds() {
+        return Set.copyOf(resources.keySet());
+    }
+
+    private String outcomeFor(String line) {
+        synchronized (outcomes) {
+            for (OperationOutcome o : outcomes) {
+                if (o.matches().test(line) && o.remaining().getAndDecrement() > 0) {
+                    return o.template();
+                }
+            }
+        }
+        return "operationSucceeded";
     }
 
     /** Makes Traffic Manager report this endpoint target with this monitor status (e.g. Degraded). */
@@ -321,10 +363,10 @@ final class RecordedArmServer implements AutoCloseable {
                 return traffic(method, s, body);
             }
             if (ns.equals("microsoft.network") && type.equals("networkinterfaces") && s.length == 5) {
-                return lroResource(method, "Microsoft.Network/networkInterfaces", s[4], body, "Microsoft.Network");
+                return lroResource(method, "Microsoft.Network/networkInterfaces", s[4], body, "Microsoft.Network", line);
             }
             if (ns.equals("microsoft.compute") && type.equals("virtualmachines") && s.length == 5) {
-                return lroResource(method, "Microsoft.Compute/virtualMachines", s[4], body, "Microsoft.Compute");
+                return lroResource(method, "Microsoft.Compute/virtualMachines", s[4], body, "Microsoft.Compute", line);
             }
             if (ns.equals("microsoft.network") && type.equals("virtualnetworks") && method.equals("GET")) {
                 ObjectNode r = resources.get(key(path));
@@ -355,14 +397,10 @@ final class RecordedArmServer implements AutoCloseable {
 
     // ---- long-running operations
 
-    private String startOperation(String namespace, Runnable completion, String resourceUrl, boolean delete) {
-        return startOperation(1, completion, resourceUrl, delete);
-    }
-
-    /** An operation that reports InProgress {@code polls} times, then completes. */
-    private String startOperation(int polls, Runnable completion, String resourceUrl, boolean delete) {
+    /** An operation that reports InProgress {@code polls} times, then completes with {@code outcome}. */
+    private String startOperation(int polls, Runnable completion, String resourceUrl, boolean delete, String outcome) {
         String id = UUID.randomUUID().toString();
-        operations.put(id, new Operation(polls, completion, resourceUrl, delete));
+        operations.put(id, new Operation(polls, completion, resourceUrl, delete, outcome));
         return id;
     }
 
@@ -386,11 +424,17 @@ final class RecordedArmServer implements AutoCloseable {
             }
             return new Answer(200, Map.of(), templates.get("operationInProgress"));
         }
+        JsonNode status = fill(templates.get(op.outcome), Map.of("operation", opId));
+        if (locationStyle && !op.succeeded()) {
+            // the Location URL of a failed operation answers with the failed request's status and the ARM error
+            return Answer.of(status.path("status").asText().equals("Canceled") ? 409 : 400,
+                    JSON.createObjectNode().set("error", status.get("error")));
+        }
         if (locationStyle) {
             ObjectNode r = op.delete ? null : resources.get(key(op.resourceUrl));
             return r == null ? new Answer(204, Map.of(), null) : Answer.of(200, r);
         }
-        return Answer.of(200, templates.get("operationSucceeded"));
+        return Answer.of(200, status);
     }
 
     // ---- generic resources (VMs, NICs)
@@ -399,7 +443,7 @@ final class RecordedArmServer implements AutoCloseable {
         return "/subscriptions/" + SUBSCRIPTION + "/resourceGroups/" + RESOURCE_GROUP;
     }
 
-    private Answer lroResource(String method, String type, String name, byte[] body, String namespace)
+    private Answer lroResource(String method, String type, String name, byte[] body, String namespace, String line)
             throws IOException {
         String id = rgId() + "/providers/" + type + "/" + name;
         ObjectNode existing = resources.get(key(id));
@@ -431,28 +475,56 @@ final class RecordedArmServer implements AutoCloseable {
                 props.put("provisioningState", existing == null ? "Creating" : "Updating");
                 r.set("properties", props);
                 resources.put(key(id), r);
-                String opId = startOperation(namespace, () -> props.put("provisioningState", "Succeeded"), id, false);
+                String outcome = outcomeFor(line);
+                String finalState = templates.get(outcome).path("status").asText();
+                String opId = startOperation(1, () -> props.put("provisioningState", finalState), id, false, outcome);
                 return new Answer(existing == null ? 201 : 200, lroHeaders(namespace, opId), r);
             }
             case "DELETE" -> {
                 if (existing == null) {
                     return new Answer(204, Map.of(), null);
                 }
+                if (type.endsWith("networkInterfaces")) {
+                    Optional<String> user = vmUsing(id);
+                    if (user.isPresent()) {
+                        return error("NicInUse", Map.of("name", id, "type", user.get()));
+                    }
+                }
                 ((ObjectNode) existing.get("properties")).put("provisioningState", "Deleting");
-                String opId = startOperation(namespace, () -> {
+                String outcome = outcomeFor(line);
+                if (!outcome.equals("operationSucceeded")) {
+                    String opId = startOperation(1, () -> ((ObjectNode) existing.get("properties"))
+                            .put("provisioningState", "Failed"), id, true, outcome);
+                    return new Answer(202, lroHeaders(namespace, opId), null);
+                }
+                String opId = startOperation(1, () -> {
                     resources.remove(key(id));
                     for (JsonNode nic : existing.path("properties").path("networkProfile").path("networkInterfaces")) {
                         if ("Delete".equals(nic.path("properties").path("deleteOption").asText())) {
                             resources.remove(key(nic.path("id").asText()));
                         }
                     }
-                }, id, true);
+                }, id, true, outcome);
                 return new Answer(202, lroHeaders(namespace, opId), null);
             }
             default -> {
                 return Answer.of(405, JSON.createObjectNode());
             }
         }
+    }
+
+    /** The VM whose network profile references this NIC: Azure refuses to delete a NIC in use (NicInUse). */
+    private Optional<String> vmUsing(String nicId) {
+        for (ObjectNode r : resources.values()) {
+            if (r.path("type").asText().equals("Microsoft.Compute/virtualMachines")) {
+                for (JsonNode nic : r.path("properties").path("networkProfile").path("networkInterfaces")) {
+                    if (nic.path("id").asText().equalsIgnoreCase(nicId)) {
+                        return Optional.of(r.path("id").asText());
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private Optional<Answer> validateVm(ObjectNode vm) {
@@ -554,7 +626,7 @@ final class RecordedArmServer implements AutoCloseable {
                     String opId = startOperation(1, () -> {
                         String prefix = zoneKey + "/";
                         resources.keySet().removeIf(k -> k.equals(zoneKey) || k.startsWith(prefix));
-                    }, zoneId(zone), true);
+                    }, zoneId(zone), true, "operationSucceeded");
                     return new Answer(202, lroHeaders("Microsoft.Network", opId), null);
                 }
                 default -> {
