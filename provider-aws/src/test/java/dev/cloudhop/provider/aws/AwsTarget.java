@@ -2,7 +2,6 @@ package dev.cloudhop.provider.aws;
 
 import static cloud.localstack.Constants.DEFAULT_REGION;
 import static cloud.localstack.Constants.TEST_ACCESS_KEY;
-import static cloud.localstack.Constants.TEST_SECRET_KEY;
 
 import cloud.localstack.Localstack;
 import cloud.localstack.ServiceName;
@@ -17,6 +16,7 @@ import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The AWS endpoints the contract suites run against: LocalStack and moto, each started once per test JVM
@@ -25,8 +25,8 @@ import java.util.Optional;
  * disabled). Where a Docker engine answers, also a LocalStack container started by localstack-utils
  * ({@link #LOCALSTACK_DOCKER}).
  *
- * <p>Credentials are LocalStack's well-known {@code test}/{@code test} (from localstack-utils'
- * {@code Constants}), or, for a user's endpoint, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}
+ * <p>Credentials are the access key {@code test} (from localstack-utils' {@code Constants}) and
+ * {@link #EMULATOR_SECRET_KEY}, or, for a user's endpoint, {@code AWS_ACCESS_KEY_ID}/{@code AWS_SECRET_ACCESS_KEY}
  * when set; the region is {@code AWS_REGION} or {@code us-east-1}.
  */
 enum AwsTarget {
@@ -110,6 +110,13 @@ enum AwsTarget {
     /** Set it to run the AWS suite against your own endpoint (e.g. http://127.0.0.1:4566) instead of the emulators. */
     static final String ENDPOINT_VARIABLE = "CLOUDHOP_AWS_ENDPOINT";
 
+    /**
+     * The secret key of emulator sites, unique per test JVM: emulators accept any secret, and a unique one is
+     * what the error-mapping suite can search every exception for (LocalStack's well-known {@code test} is
+     * too common a word to search for).
+     */
+    static final String EMULATOR_SECRET_KEY = "test-secret-" + UUID.randomUUID();
+
     /** A small instance type every EC2 emulator knows. */
     static final String SIZE = "t2.micro";
 
@@ -137,6 +144,20 @@ enum AwsTarget {
     /** Clears the emulator's state between suites where it can. */
     abstract void reset();
 
+    /** The access key {@link #open} configures: the user's {@code AWS_ACCESS_KEY_ID} for their endpoint, else {@code test}. */
+    static String accessKey() {
+        return userCredentials() ? System.getenv("AWS_ACCESS_KEY_ID") : TEST_ACCESS_KEY;
+    }
+
+    /** The secret key {@link #open} configures: the user's {@code AWS_SECRET_ACCESS_KEY}, else {@link #EMULATOR_SECRET_KEY}. */
+    static String secretKey() {
+        return userCredentials() ? String.valueOf(System.getenv("AWS_SECRET_ACCESS_KEY")) : EMULATOR_SECRET_KEY;
+    }
+
+    private static boolean userCredentials() {
+        return userEndpoint().isPresent() && System.getenv("AWS_ACCESS_KEY_ID") != null;
+    }
+
     static Optional<URI> userEndpoint() {
         String value = System.getenv(ENDPOINT_VARIABLE);
         return value == null || value.isBlank() ? Optional.empty() : Optional.of(URI.create(value.trim()));
@@ -155,16 +176,10 @@ enum AwsTarget {
     /** Opens site {@code tck} against this target, as an application would, with extra HOCON lines. */
     Cloud open(String... extraSettings) {
         Map<String, String> env = new HashMap<>();
-        String keys;
-        if (userEndpoint().isPresent() && System.getenv("AWS_ACCESS_KEY_ID") != null) {
-            env.put("AWS_ACCESS_KEY_ID", System.getenv("AWS_ACCESS_KEY_ID"));
-            env.put("AWS_SECRET_ACCESS_KEY", String.valueOf(System.getenv("AWS_SECRET_ACCESS_KEY")));
-            keys = "credentials.access-key = \"env:AWS_ACCESS_KEY_ID\"\n"
-                    + "credentials.secret-key = \"env:AWS_SECRET_ACCESS_KEY\"\n";
-        } else {
-            keys = "credentials.access-key = \"literal:" + TEST_ACCESS_KEY + "\"\n"
-                    + "credentials.secret-key = \"literal:" + TEST_SECRET_KEY + "\"\n";
-        }
+        env.put("AWS_ACCESS_KEY_ID", accessKey());
+        env.put("AWS_SECRET_ACCESS_KEY", secretKey());
+        String keys = "credentials.access-key = \"env:AWS_ACCESS_KEY_ID\"\n"
+                + "credentials.secret-key = \"env:AWS_SECRET_ACCESS_KEY\"\n";
         String hocon = "sites { tck {\n"
                 + "provider = aws\n"
                 + "region = " + region() + "\n"
