@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * What the TCK does not cover and the AWS provider promises, against both emulators: FIFO queues, the
  * in-process dedup window of standard queues, empty and binary bodies, and S3's native conditional puts
- * (their semantics, without the race: moto's are not atomic, see {@link AwsTarget#MOTO}).
+ * (their semantics, without the race: moto's are not atomic, see {@link MotoDefects}).
  */
 class AwsExtrasTest {
 
@@ -43,7 +43,7 @@ class AwsExtrasTest {
     private static Cloud open(AwsTarget target) {
         assumeTrue(target == AwsTarget.LOCALSTACK || AwsTarget.userEndpoint().isEmpty(),
                 "CLOUDHOP_AWS_ENDPOINT is set: only the LocalStack-targeted runs use it");
-        return target.open("s3.conditional-writes = true");
+        return target.open();
     }
 
     private static List<ReceivedMessage> drain(QueueService queues, String queue) {

@@ -42,11 +42,6 @@ enum AwsTarget {
             });
         }
 
-        @Override
-        boolean atomicConditionalWrites() {
-            // LocalStack checks S3 preconditions under a per-object lock; so does AWS
-            return true;
-        }
 
         @Override
         void reset() {
@@ -75,10 +70,6 @@ enum AwsTarget {
             return "";
         }
 
-        @Override
-        boolean atomicConditionalWrites() {
-            return true;
-        }
 
         @Override
         void reset() {
@@ -95,11 +86,6 @@ enum AwsTarget {
             return server.endpoint();
         }
 
-        @Override
-        boolean atomicConditionalWrites() {
-            // moto checks If-None-Match/If-Match and then writes, without a lock, in a threaded server
-            return false;
-        }
 
         @Override
         void reset() {
@@ -138,8 +124,6 @@ enum AwsTarget {
             System.err.println("[cloudhop-aws-tests] " + target + " ready in " + startup.toMillis() + " ms at " + endpoint);
         }
     }
-
-    abstract boolean atomicConditionalWrites();
 
     /** Clears the emulator's state between suites where it can. */
     abstract void reset();
@@ -185,7 +169,6 @@ enum AwsTarget {
                 + "region = " + region() + "\n"
                 + endpointSettings(env)
                 + keys
-                + "s3.conditional-writes = " + atomicConditionalWrites() + "\n"
                 + String.join("\n", extraSettings) + "\n"
                 + "} }";
         ProviderRegistry providers = ProviderRegistry.discover();

@@ -15,6 +15,10 @@ final class MotoDefects implements ExecutionCondition {
             "concurrentOverwritesAreAtomic",
             "moto 5.1.22 defect: concurrent PUTs of one key answer HTTP 500 (ValueError: I/O operation on closed "
                     + "file in FakeKey.etag: one request closes the buffer another is still hashing)",
+            "racingIfNoneMatchHasExactlyOneWinner",
+            "moto 5.1.22 defect: conditional PUTs are not atomic: put_object checks If-None-Match/If-Match and "
+                    + "then writes, without a lock, in a threaded server, so racing creators can both win "
+                    + "(the conditional semantics themselves pass on moto)",
             "delimiterListingWithTinyPages",
             "moto 5.1.22 defect: ListObjects with a delimiter counts only Contents against max-keys and returns "
                     + "every CommonPrefix again on every page");
