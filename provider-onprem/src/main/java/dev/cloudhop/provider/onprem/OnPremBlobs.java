@@ -35,8 +35,9 @@ final class OnPremBlobs {
     private OnPremBlobs() {
     }
 
-    static JcloudsBlobStore create(SiteInfo site, OnPremSettings.Blob settings) {
-        return settings.kind() == OnPremSettings.BlobKind.FILESYSTEM ? filesystem(site, settings) : s3(site, settings);
+    static dev.cloudhop.api.blob.BlobStore create(SiteInfo site, OnPremSettings.Blob settings) {
+        return settings.kind() == OnPremSettings.BlobKind.FILESYSTEM ? filesystem(site, settings)
+                : S3CompatibleBlobStore.lookingBeforeCreate(s3(site, settings));
     }
 
     /**
@@ -125,16 +126,27 @@ final class OnPremBlobs {
         return etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"") ? etag.substring(1, etag.length() - 1) : etag;
     }
 
-    /** A store speaking S3 (MinIO, Ceph RGW) at an endpoint: jclouds' generic {@code s3}, path-style. */
+    /** The names an S3-compatible site accepts: on-prem names that are also valid S3 bucket and key names. */
+    static final NamingRules S3_NAMING = NamingRules.builder(OnPremProvider.ID).include(OnPremProvider.NAMING)
+            .include(NamingRules.AWS).build();
+
+    /**
+     * S3's largest single PUT (MinIO's too). jclouds streams a V4-signed PutObject ({@code aws-chunked}) but
+     * must hash a multipart part before sending it, which needs a markable stream: one PUT up to this size.
+     */
+    static final long S3_SINGLE_PUT_LIMIT = 5L << 30;
+
+    /** A store speaking S3 (MinIO, Ceph RGW) at an endpoint: jclouds' generic {@code s3}, path-style, signature V4. */
     static JcloudsBlobStore s3(SiteInfo site, OnPremSettings.Blob settings) {
         String endpoint = settings.endpoint().orElseThrow().toString();
         String identity = settings.accessKey().orElseThrow().reveal();
         String credential = settings.secretKey().orElseThrow().reveal();
-        NamingRules rules = NamingRules.builder(OnPremProvider.ID).include(OnPremProvider.NAMING)
-                .include(NamingRules.AWS).build();
-        return new JcloudsBlobStore(site, rules, () -> {
+        return new JcloudsBlobStore(site, S3_NAMING, () -> {
             Properties overrides = new Properties();
             overrides.setProperty("jclouds.s3.virtual-host-buckets", "false");
+            // Signature V4 (region us-east-1, MinIO's default), which MinIO and Ceph RGW speak; V2 is deprecated,
+            // and moto misreads a V2 signature containing '/' as a credential scope (HTTP 500)
+            overrides.setProperty("jclouds.s3.signer-version", "4");
             String millis = Long.toString(settings.timeout().toMillis());
             overrides.setProperty(Constants.PROPERTY_MAX_RETRIES, Integer.toString(settings.maxRetries()));
             overrides.setProperty(Constants.PROPERTY_RETRY_DELAY_START, "50");
@@ -142,7 +154,7 @@ final class OnPremBlobs {
             overrides.setProperty(Constants.PROPERTY_CONNECTION_TIMEOUT, millis);
             return ContextBuilder.newBuilder("s3").name(site.id()).endpoint(endpoint).credentials(identity, credential)
                     .overrides(overrides).buildView(BlobStoreContext.class);
-        }, ConditionalWrites.unsupported(), JcloudsBlobStore.DEFAULT_MULTIPART_THRESHOLD);
+        }, ConditionalWrites.unsupported(), S3_SINGLE_PUT_LIMIT);
     }
 
     /** Fails the upload when the stream is shorter or longer than declared, naming the blob. */

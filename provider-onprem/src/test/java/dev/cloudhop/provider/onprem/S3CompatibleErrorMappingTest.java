@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Test;
  * jclouds' {@code s3} API, against the TCK's loopback fault server: requests really go over HTTP to the
  * configured endpoint, and statuses, a refused port and a stalled server map to Cloudhop's errors.
  *
- * <p>No S3-compatible server runs here (MinIO and Ceph are not installable from the package registries this
- * project uses), so this proves the wiring and the error mapping, not a round trip of content.
+ * <p>The round trip of content against a real S3-compatible server is {@link S3CompatibleBlobStoreTest}.
  */
 class S3CompatibleErrorMappingTest extends RemoteErrorMappingContract {
 
