@@ -99,6 +99,10 @@ public final class FailoverCloud implements Cloud {
     private final Replicator replicator;
     private final CaptureJournal journal;
     private final ExecutorService orchestrator;
+    /** Moves stranded messages (recoveries and sweeps) so that a long move never holds up a failover. */
+    private final ExecutorService merger;
+    private final Set<String> mergesQueued = ConcurrentHashMap.newKeySet();
+    private volatile Instant nextSweep;
     private final ExecutorService probePool;
     private final ScheduledExecutorService scheduler;
     private final MeterRegistry meters;
@@ -158,6 +162,8 @@ public final class FailoverCloud implements Cloud {
                 config.parallelism());
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverCloud::tempCaptureDir));
         this.orchestrator = Executors.newSingleThreadExecutor(daemon("cloudhop-orchestrator"));
+        this.merger = Executors.newSingleThreadExecutor(daemon("cloudhop-merger"));
+        this.nextSweep = clock.instant().plus(config.mergeInterval());
         this.probePool = Executors.newCachedThreadPool(daemon("cloudhop-probe"));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(daemon("cloudhop-scheduler"));
         this.failoverCounter = Counter.builder("cloudhop.failovers").description("failovers and failbacks run").register(meters);
@@ -697,10 +703,54 @@ public final class FailoverCloud implements Cloud {
         }
     }
 
-    /** Replays captured sends and merges stranded messages when their sites allow it. */
+    /**
+     * Replays captured sends, and every {@code replication.merge-interval} sweeps the other healthy sites for
+     * stranded messages (a move that failed half-way leaves its batch at the old site, visible again later).
+     */
     private void housekeeping() {
-        if (!closed && journal.list(Optional.empty()).size() > 0 && health.isUp(active, Service.QUEUE)) {
+        if (closed) {
+            return;
+        }
+        if (journal.list(Optional.empty()).size() > 0 && health.isUp(active, Service.QUEUE)) {
             orchestrator.submit(() -> replayCaptured(active));
+        }
+        Instant now = clock.instant();
+        if (!config.mergeInterval().isZero() && !now.isBefore(nextSweep)) {
+            nextSweep = now.plus(config.mergeInterval());
+            for (String id : sites.keySet()) {
+                requestMerge(id);
+            }
+        }
+    }
+
+    /**
+     * Moves the messages stranded at {@code siteId} to the active site on the merger thread, once replication
+     * from it has settled (records written there must arrive before their messages are delivered again).
+     * Requests for a site already waiting are coalesced; nothing happens while a runbook switches sites or
+     * when either site's queues are down (the next recovery or sweep moves them).
+     */
+    private void requestMerge(String siteId) {
+        if (closed || !mergesQueued.add(siteId)) {
+            return;
+        }
+        try {
+            merger.submit(() -> {
+                mergesQueued.remove(siteId);
+                String to = active;
+                if (closed || switching || siteId.equals(to) || !health.isUp(siteId, Service.QUEUE)
+                        || !health.isUp(to, Service.QUEUE)) {
+                    return;
+                }
+                try {
+                    replicator.settle(to, config.rpoBudget());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                mergeQueues(site(siteId), site(to));
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            mergesQueued.remove(siteId); // closing
         }
     }
 
@@ -740,21 +790,13 @@ public final class FailoverCloud implements Cloud {
         } catch (CloudException e) {
             return;
         }
-        // queued behind a runbook, the site may have become the active one meanwhile: nothing is stranded then
-        if (!siteId.equals(active) && health.isUp(siteId, Service.QUEUE) && health.isUp(active, Service.QUEUE)) {
-            // Writes made at the recovered site (e.g. records of messages it processed but could not ack)
-            // must reach the active site before those messages are delivered there again.
-            try {
-                replicator.settle(active, config.rpoBudget());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            mergeQueues(s, site(active));
-        }
         String primary = config.priority().get(0);
-        if (config.automaticFailback() && siteId.equals(primary) && !active.equals(primary)) {
+        boolean failingBack = config.automaticFailback() && siteId.equals(primary) && !active.equals(primary);
+        if (failingBack) {
+            // the failback's own replay step moves what is stranded at the active site; the primary's are home
             runQuietly(primary, "automatic failback: " + primary + " healthy again");
+        } else {
+            requestMerge(siteId);
         }
     }
 
@@ -1033,8 +1075,8 @@ public final class FailoverCloud implements Cloud {
      * Moves messages stranded at {@code from} (known queues) to {@code to}, keeping their dedup keys, with
      * {@code replication.parallelism} concurrent movers per queue (each receives its own batches, hidden
      * from the others by the visibility timeout). A message is acknowledged at {@code from} only after
-     * {@code to} accepted it; one that fails to move reappears at {@code from} and moves on the next
-     * recovery or failback.
+     * {@code to} accepted it; when a move fails, the rest of the batch is made visible again at {@code from}
+     * (or reappears after the visibility timeout) and moves on the next recovery, failback or sweep.
      */
     int mergeQueues(InterceptedSite from, InterceptedSite to) {
         int moved = 0;
@@ -1055,9 +1097,15 @@ public final class FailoverCloud implements Cloud {
                             if (batch.isEmpty()) {
                                 return;
                             }
-                            for (ReceivedMessage m : batch) {
-                                to.queues().send(q, FailoverQueueService.resend(m, to.id() + "#" + epoch));
-                                from.queues().ack(q, m.receipt());
+                            for (int i = 0; i < batch.size(); i++) {
+                                ReceivedMessage m = batch.get(i);
+                                try {
+                                    to.queues().send(q, FailoverQueueService.resend(m, to.id() + "#" + epoch));
+                                    from.queues().ack(q, m.receipt());
+                                } catch (CloudException e) {
+                                    release(from, q, batch.subList(i, batch.size()));
+                                    throw e;
+                                }
                                 n.incrementAndGet();
                             }
                         }
@@ -1088,6 +1136,17 @@ public final class FailoverCloud implements Cloud {
             moved += n.get();
         }
         return moved;
+    }
+
+    /** Makes messages a failed move received visible again at once, for the next sweep (best effort). */
+    private static void release(InterceptedSite from, String queue, List<ReceivedMessage> unmoved) {
+        for (ReceivedMessage m : unmoved) {
+            try {
+                from.queues().extendVisibility(queue, m.receipt(), Duration.ZERO);
+            } catch (CloudException e) {
+                return; // the site is failing: they reappear after the receive's visibility timeout
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -1128,8 +1187,11 @@ public final class FailoverCloud implements Cloud {
 
     /** Waits until queued orchestration work (failovers, replays, merges) is done, up to {@code timeout}. */
     public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            orchestrator.submit(() -> { }).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            // the orchestrator queues merges (recoveries), and a merge never queues orchestration work
+            orchestrator.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            merger.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -1145,6 +1207,7 @@ public final class FailoverCloud implements Cloud {
         closed = true;
         scheduler.shutdownNow();
         orchestrator.shutdownNow();
+        merger.shutdownNow();
         probePool.shutdownNow();
         replicator.close();
         if (owned != null) {

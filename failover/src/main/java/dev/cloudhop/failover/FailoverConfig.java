@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  *         endpoints { azure = "10.0.0.10", aws = "10.1.0.10", onprem = "192.168.0.10" } }
  *   replication { mode = async, rpo-budget = 5 s,     # async | sync
  *                 presync-timeout = 30 s,            # planned moves: catch up before the write barrier
- *                 parallelism = 4 }                  # copies in flight per site; movers of stranded messages
+ *                 parallelism = 4,                   # copies in flight per site; movers of stranded messages
+ *                 merge-interval = 15 s }            # sweep of stranded messages at other sites; 0 = off
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
@@ -64,6 +65,9 @@ import java.util.function.Supplier;
  *                         replication catch up before it fences, while clients keep working
  * @param parallelism      blob copies in flight per target site (writes of one blob stay in order), and the
  *                         number of concurrent movers of messages stranded at a site a runbook leaves
+ * @param mergeInterval    how often healthy sites other than the active one are swept for stranded messages
+ *                         (e.g. a batch whose move failed, visible again after its 60 s visibility timeout),
+ *                         which are moved to the active site; zero turns the sweep off
  * @param captureDirectory where captured queue sends are kept
  * @param redeploy         what to launch on the new site in the redeploy topology
  * @param capabilities     application capabilities and the services each needs
@@ -72,6 +76,7 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
                              boolean automatic, boolean automaticFailback, Set<Service> criticalServices, Probe probe,
                              int passiveFailures, Duration clientWait, Duration callTimeout, Optional<Dns> dns,
                              boolean syncReplication, Duration rpoBudget, Duration presyncTimeout, int parallelism,
+                             Duration mergeInterval,
                              Optional<Path> captureDirectory,
                              Optional<Redeploy> redeploy, Map<String, Set<Service>> capabilities) {
 
@@ -237,6 +242,7 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
             problems.add(new ConfigProblem(source, "failover.replication.parallelism", "must be between 1 and "
                     + MAX_PARALLELISM + ", was " + parallelism));
         }
+        Duration mergeInterval = p.duration("replication.merge-interval", Duration.ofSeconds(15));
         Optional<Path> capture = c.hasPath("capture.directory")
                 ? Optional.of(Path.of(p.get("capture.directory", () -> c.getString("capture.directory"), "", "a path")))
                 : Optional.empty();
@@ -287,7 +293,7 @@ public record FailoverConfig(Topology topology, List<String> priority, Routing r
         }
         return new FailoverConfig(topology, List.copyOf(priority), routing, Map.copyOf(weights), automatic,
                 failback.equals("automatic"), critical, probe, passive, clientWait, callTimeout, dns, mode.equals("sync"),
-                rpoBudget, presyncTimeout, parallelism, capture, redeploy, Map.copyOf(capabilities));
+                rpoBudget, presyncTimeout, parallelism, mergeInterval, capture, redeploy, Map.copyOf(capabilities));
     }
 
     /** Bound of {@code replication.parallelism}: each unit is a thread per site. */

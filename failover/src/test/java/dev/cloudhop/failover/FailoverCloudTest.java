@@ -227,6 +227,68 @@ class FailoverCloudTest {
             assertThat(cloud.queues().approximateDepth("orders")).isZero();
         }
 
+        /** Lets {@code interval} pass on the facade's clock, then a probe round (which sweeps when due). */
+        private void sweepAfter(Duration interval, Fixture f, FailoverCloud cloud) {
+            f.clock.advance(interval);
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        }
+
+        private record Stranded(Fixture f, FailoverCloud cloud) {
+        }
+
+        /** Azure active, and {@code count} messages left in aws' queue (e.g. the rest of a failed move's batch). */
+        private Stranded strandedAtAws(String mergeInterval, int count) {
+            Fixture f = fixture(Fixture.failoverWith("replication.merge-interval = " + mergeInterval));
+            FailoverCloud cloud = facade(f);
+            cloud.queues().createQueue("orders");
+            for (int i = 0; i < count; i++) {
+                cloud.rawSite("aws").queues().send("orders", OutgoingMessage.of("stranded " + i).withDedupKey("s" + i));
+            }
+            return new Stranded(f, cloud);
+        }
+
+        @Test
+        void messagesStrandedAtAnotherSiteAreSweptToTheActiveOneEveryMergeInterval() throws Exception {
+            Stranded st = strandedAtAws("10 s", 1);
+            Fixture f = st.f();
+            FailoverCloud cloud = st.cloud();
+            cloud.probeNow();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(5))).isTrue();
+            assertThat(cloud.rawSite("aws").queues().approximateDepth("orders")).as("before the interval").isEqualTo(1);
+
+            sweepAfter(Duration.ofSeconds(10), f, cloud);
+            assertThat(cloud.rawSite("aws").queues().approximateDepth("orders")).isZero();
+            List<ReceivedMessage> got = cloud.queues().receive("orders", ReceiveOptions.DEFAULT.withMaxMessages(10));
+            assertThat(got).extracting(ReceivedMessage::bodyAsString).containsExactly("stranded 0");
+            assertThat(got.get(0).receipt()).startsWith("azure|");
+        }
+
+        @Test
+        void aMoveThatFailsReleasesTheRestOfItsBatchForTheNextSweep() throws Exception {
+            Stranded st = strandedAtAws("10 s", 3);
+            Fixture f = st.f();
+            FailoverCloud cloud = st.cloud();
+            cloud.switchboard().inject("azure", Service.QUEUE, "send", Fault.unavailable());
+            sweepAfter(Duration.ofSeconds(10), f, cloud);
+            assertThat(cloud.rawSite("azure").queues().approximateDepth("orders")).as("the move failed").isZero();
+
+            cloud.switchboard().clear("azure");
+            sweepAfter(Duration.ofSeconds(10), f, cloud);
+            assertThat(cloud.rawSite("azure").queues().approximateDepth("orders"))
+                    .as("moved by the next sweep, not 60 s later when the failed batch's visibility ends").isEqualTo(3);
+            assertThat(cloud.rawSite("aws").queues().approximateDepth("orders")).isZero();
+        }
+
+        @Test
+        void aMergeIntervalOfZeroTurnsTheSweepOff() throws Exception {
+            Stranded st = strandedAtAws("0 s", 1);
+            Fixture f = st.f();
+            FailoverCloud cloud = st.cloud();
+            sweepAfter(Duration.ofHours(1), f, cloud);
+            assertThat(cloud.rawSite("aws").queues().approximateDepth("orders")).isEqualTo(1);
+        }
+
         @Test
         void automaticFailbackRunsWhenThePrimaryIsHealthyAgain() throws Exception {
             Fixture f = fixture(Fixture.failoverWith("failback = automatic"));

@@ -96,8 +96,9 @@ class CrossCloudDrillTest {
     }
 
     private DrillReport drill(Drill.Scenario scenario, Duration faultFor, boolean failback) throws InterruptedException {
-        // the drain outlasts the 60 s a merge keeps a received batch invisible when a move fails: such orders
-        // are late, not lost (returns as soon as every acknowledged order is processed)
+        // a move that fails leaves orders at the old site until the next sweep (replication.merge-interval,
+        // 15 s), or 60 s if the old site could not even release them: late, not lost (the drain returns as
+        // soon as every acknowledged order is processed)
         OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(90));
         DrillReport report = Drill.run(cloud, scenario, traffic,
                 new Drill.Options(3, Duration.ofMillis(50), Duration.ofSeconds(1), faultFor, Duration.ofSeconds(1), failback));
