@@ -18,7 +18,8 @@ import java.util.Optional;
 
 /**
  * How the AWS provider maps transport faults, against the TCK's loopback fault server: S3 through jclouds
- * (put, get, stat, list) and through the SDK (conditional put), SQS and Route 53 through the SDK. One-second
+ * (put, get, stat, list) and through the SDK (conditional put), SQS and Route 53 through the SDK, EC2 through
+ * jclouds {@code aws-ec2} (list: DescribeInstances; look-up by id; destroy: TerminateInstances). One-second
  * timeouts and one retry keep it fast.
  */
 class AwsRemoteErrorMappingTest extends RemoteErrorMappingContract {
@@ -37,6 +38,9 @@ class AwsRemoteErrorMappingTest extends RemoteErrorMappingContract {
 
     private static final BlobId KEY = BlobId.of("bucket", "key");
 
+    /** jclouds' {@code <region>/<instance id>}; the fault server answers before the id matters. */
+    private static final String NODE = "us-east-1/i-0123456789abcdef0";
+
     @Override
     protected List<RemoteOperation> operations() {
         return List.of(
@@ -49,7 +53,10 @@ class AwsRemoteErrorMappingTest extends RemoteErrorMappingContract {
                 new RemoteOperation("queue.send", c -> c.queues().send("orders", OutgoingMessage.of("hello"))),
                 new RemoteOperation("queue.receive", c -> c.queues().receive("orders", ReceiveOptions.DEFAULT)),
                 new RemoteOperation("queue.create", c -> c.queues().createQueue("orders")),
-                new RemoteOperation("dns.zones", c -> c.dns().listZones()));
+                new RemoteOperation("dns.zones", c -> c.dns().listZones()),
+                new RemoteOperation("compute.list", c -> c.compute().listNodes()),
+                new RemoteOperation("compute.node", c -> c.compute().node(NODE)),
+                new RemoteOperation("compute.destroy", c -> c.compute().destroy(NODE)));
     }
 
     /** A HEAD (stat) answer has no body, so S3 cannot tell SlowDown from other 503s there. */
