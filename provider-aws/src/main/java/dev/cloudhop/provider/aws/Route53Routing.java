@@ -28,7 +28,9 @@ import software.amazon.awssdk.services.route53.model.ResourceRecordSetFailover;
 /**
  * Route 53 routing that the portable {@link dev.cloudhop.api.dns.DnsService} does not model: weighted and
  * failover record sets (several record sets of one name and type, told apart by a set identifier) and the
- * health checks that take them out of rotation. The failover facade uses it to switch DNS on AWS.
+ * health checks that take them out of rotation. A provider-specific extension for applications that want
+ * Route 53 to fail over by itself; the failover facade does not delegate to it (it switches DNS with the
+ * portable {@code dns().upsert}).
  *
  * <p>Obtain one with {@link #of(Cloud)} for a site of provider {@code aws}. Errors are the usual
  * {@link dev.cloudhop.api.CloudException}s; a missing zone is {@link NotFoundException}. Thread-safe.

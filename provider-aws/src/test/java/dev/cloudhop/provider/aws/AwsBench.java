@@ -6,6 +6,7 @@ import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
+import dev.cloudhop.api.spi.Secret;
 import dev.cloudhop.api.spi.SiteConfig;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,11 +61,12 @@ public final class AwsBench {
         Cloud cloud = target.open();
         System.out.printf("target %s at %s (emulator ready in %d ms)%n", target, target.endpoint(),
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
-        // the raw clients, configured exactly as the provider configures its own
+        // the raw clients, configured exactly as the provider configures its own, with the site's credentials
         AwsSettings settings = AwsSettings.from(new SiteConfig(cloud.site(), java.util.Map.of(
                 AwsProvider.ENDPOINT, target.endpoint(),
-                AwsProvider.ACCESS_KEY, new dev.cloudhop.api.spi.Secret("literal:test", "test"),
-                AwsProvider.SECRET_KEY, new dev.cloudhop.api.spi.Secret("literal:test", "test"))), java.util.Map.of());
+                AwsProvider.ACCESS_KEY, new Secret("env:AWS_ACCESS_KEY_ID", AwsTarget.accessKey()),
+                AwsProvider.SECRET_KEY, new Secret("env:AWS_SECRET_ACCESS_KEY", AwsTarget.secretKey()))),
+                java.util.Map.of());
         List<Result> results = new ArrayList<>();
         try (BlobStoreContext jclouds = AwsClients.s3Context(settings); SqsClient sqs = AwsClients.sqs(settings, false)) {
             org.jclouds.blobstore.BlobStore raw = jclouds.getBlobStore();
