@@ -83,8 +83,8 @@ import org.apache.activemq.artemis.api.core.management.ResourceNames;
  * message.
  *
  * <p><b>Sends</b> are durable when {@code send} returns: concurrent sends are group-committed, one
- * transaction and one journal flush for everything queued meanwhile (see {@link Batcher}); sends with a dedup
- * key go alone, since a duplicate fails a whole transaction. With {@code queue.send-mode = async} a send is
+ * transaction and one journal flush for everything queued meanwhile (see {@link Batcher}), sends with a dedup
+ * key included (a duplicate fails its batch, which is then sent one by one). With {@code queue.send-mode = async} a send is
  * handed to the connection without waiting.
  *
  * <p>Thread-safe. The broker connection is opened on first use and re-opened after it fails.
@@ -546,14 +546,30 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         Connection c = connection(ctx);
         String id = UUID.randomUUID().toString();
         long now = System.currentTimeMillis();
-        if (settings.durableSends() && message.dedupKey().isEmpty()) {
+        if (settings.durableSends()) {
             // group commit: concurrent sends share one transaction and one journal flush
             c.batcher().send(new PendingSend(queue, id, now, message, ctx));
         } else {
-            // a duplicate would fail a whole transaction, so dedup keys (and async sends) go one by one
+            // async: handed to the connection without waiting for the broker
             sendDirect(c, queue, id, now, message, ctx);
         }
         return id;
+    }
+
+    /**
+     * How many group commits the current connection made and how many sends they held, as {@code {batches,
+     * messages}}; zeros before the first durable send. For tests: more messages than batches shows grouping.
+     */
+    long[] sendBatchCounts() {
+        synchronized (connectLock) {
+            Connection c = connection;
+            if (c == null) {
+                return new long[2];
+            }
+            synchronized (c) {
+                return c.batcher == null ? new long[2] : c.batcher.counts();
+            }
+        }
     }
 
     /** Writes the Cloudhop properties and the body into a new message. */
@@ -611,6 +627,12 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
      * journal has flushed the whole batch; then every caller of the batch returns. One flush per batch instead
      * of one per message. If a batch fails, its messages are sent one by one, so that each caller gets its own
      * outcome (a deleted queue, say).
+     *
+     * <p>Sends with a dedup key are batched too. A duplicate in a transaction makes the broker roll the whole
+     * transaction back (its commit fails, and the keys of the batch are not remembered), so the batch is then
+     * sent one by one, where the duplicate alone is dropped. A batch never holds one key of one queue twice
+     * (the broker would not see the second as a duplicate of the first within one transaction): the second
+     * waits for the next batch.
      */
     private final class Batcher {
         private static final int MAX_BATCH = 512;
@@ -619,6 +641,9 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         private final java.util.concurrent.LinkedBlockingQueue<PendingSend> pending =
                 new java.util.concurrent.LinkedBlockingQueue<>();
         private final Thread thread;
+        private final java.util.concurrent.atomic.LongAdder batches = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder batched = new java.util.concurrent.atomic.LongAdder();
+        private PendingSend deferred; // its dedup key was already in the batch; first of the next one (batcher thread)
         private volatile boolean stopped;
         private ServerLocator locator;
         private ClientSessionFactory factory;
@@ -655,25 +680,50 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
 
         private void run() {
             List<PendingSend> batch = new ArrayList<>();
+            java.util.Set<String> keys = new java.util.HashSet<>();
             while (!stopped) {
                 try {
-                    PendingSend first = pending.poll(200, TimeUnit.MILLISECONDS);
+                    PendingSend first = deferred != null ? deferred : pending.poll(200, TimeUnit.MILLISECONDS);
+                    deferred = null;
                     if (first == null) {
                         continue;
                     }
                     batch.clear();
+                    keys.clear();
                     batch.add(first);
-                    pending.drainTo(batch, MAX_BATCH - 1);
+                    dedupKey(first).ifPresent(keys::add);
+                    PendingSend next;
+                    while (batch.size() < MAX_BATCH && (next = pending.poll()) != null) {
+                        if (dedupKey(next).filter(k -> !keys.add(k)).isPresent()) {
+                            deferred = next;
+                            break;
+                        }
+                        batch.add(next);
+                    }
+                    batches.increment(); // before any of its callers returns
+                    batched.add(batch.size());
                     commit(batch);
                 } catch (InterruptedException e) {
                     break;
                 }
+            }
+            if (deferred != null) {
+                pending.add(deferred);
             }
             PendingSend left;
             while ((left = pending.poll()) != null) {
                 left.done().completeExceptionally(new UnavailableException(left.ctx(), "the queue service was closed"));
             }
             closeSession();
+        }
+
+        private static Optional<String> dedupKey(PendingSend send) {
+            return send.message().dedupKey().map(k -> send.queue() + '\n' + k);
+        }
+
+        /** Batches and the sends they held, since the connection opened, counted before each commit (for tests). */
+        long[] counts() {
+            return new long[] {batches.sum(), batched.sum()};
         }
 
         private void commit(List<PendingSend> batch) {

@@ -5,7 +5,7 @@ import dev.cloudhop.api.queue.OutgoingMessage;
 
 /**
  * The sender process of {@link QueueDurabilityTest}: runs an embedded broker on a journal directory, sends
- * durable messages from four threads (group-committed; every tenth with a dedup key, sent alone), prints
+ * durable messages from four threads (group-committed; every tenth with a dedup key), prints
  * {@code SENT n} and waits to be killed with SIGKILL.
  *
  * <p>Arguments: {@code journalDir queue count}.
@@ -22,7 +22,7 @@ public final class CrashingQueueSender {
         Cloud cloud = OnPremTestEnvironment.open("sites { sender { provider = onprem, region = dc-test, "
                 + "queue.journal-directory = \"" + journal + "\" } }").site("sender");
         cloud.queues().createQueue(queue);
-        // four senders at once, so that sends are group-committed; every tenth with a dedup key (sent alone)
+        // four senders at once, so that sends are group-committed; every tenth with a dedup key
         java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
         java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
         for (int t = 0; t < 4; t++) {
