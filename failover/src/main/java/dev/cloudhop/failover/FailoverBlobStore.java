@@ -1,6 +1,8 @@
 package dev.cloudhop.failover;
 
 import dev.cloudhop.api.CloudException;
+import dev.cloudhop.api.ErrorContext;
+import dev.cloudhop.api.InvalidRequestException;
 import dev.cloudhop.api.ThrottledException;
 import dev.cloudhop.api.UnavailableException;
 import dev.cloudhop.api.blob.Blob;
@@ -18,9 +20,12 @@ import java.util.stream.Stream;
 
 /**
  * Blob storage through the facade: writes to the active (or home) site behind the fence, then replicated;
- * reads from the active site, falling back to replicas when it is unavailable.
+ * reads from the active site (or, with weighted routing, a site picked per key by weight), falling back to
+ * replicas when it is unavailable.
  */
 final class FailoverBlobStore implements BlobStore {
+
+    private static final String TOKEN_SEPARATOR = "|";
 
     private final FailoverCloud cloud;
 
@@ -51,7 +56,12 @@ final class FailoverBlobStore implements BlobStore {
 
     /** A read at the site for {@code key}; on unavailability, at the other up sites in priority order. */
     private <T> T read(String key, Function<InterceptedSite, T> op) {
-        InterceptedSite site = cloud.readSite(key);
+        return read(key, site -> false, op);
+    }
+
+    /** As {@link #read(String, Function)}, avoiding a weighted pick that {@code behind} says lacks a write. */
+    private <T> T read(String key, java.util.function.Predicate<String> behind, Function<InterceptedSite, T> op) {
+        InterceptedSite site = cloud.readSite(key, behind);
         try {
             return op.apply(site);
         } catch (CloudException e) {
@@ -125,12 +135,12 @@ final class FailoverBlobStore implements BlobStore {
 
     @Override
     public Optional<Blob> get(BlobId id) {
-        return read(id.toString(), s -> s.blobs().get(id));
+        return read(id.toString(), site -> cloud.replicationBehind(site, id), s -> s.blobs().get(id));
     }
 
     @Override
     public Optional<BlobInfo> stat(BlobId id) {
-        return read(id.toString(), s -> s.blobs().stat(id));
+        return read(id.toString(), site -> cloud.replicationBehind(site, id), s -> s.blobs().stat(id));
     }
 
     @Override
@@ -144,8 +154,29 @@ final class FailoverBlobStore implements BlobStore {
         cloud.replicate(at[0], id, true);
     }
 
+    /**
+     * Pages come from one site: the next-page token names the site that issued it ({@code site|token}), and
+     * the following pages are read there, even if routing would pick another site meanwhile.
+     */
     @Override
     public BlobPage listPage(String container, ListOptions options, Optional<String> token) {
-        return read(container, s -> s.blobs().listPage(container, options, token));
+        String[] at = new String[1];
+        BlobPage page;
+        if (token.isPresent()) {
+            int i = token.get().indexOf(TOKEN_SEPARATOR);
+            String siteId = i < 0 ? null : token.get().substring(0, i);
+            if (siteId == null || !cloud.siteIds().contains(siteId)) {
+                throw new InvalidRequestException(ErrorContext.of(cloud.writeSite(container).raw().site(), "blob.list", container),
+                        "page token was not issued by the failover facade");
+            }
+            at[0] = siteId;
+            page = cloud.siteById(siteId).blobs().listPage(container, options, Optional.of(token.get().substring(i + 1)));
+        } else {
+            page = read(container, site -> cloud.replicationBehind(site, container), s -> {
+                at[0] = s.id();
+                return s.blobs().listPage(container, options, token);
+            });
+        }
+        return new BlobPage(page.entries(), page.nextToken().map(t -> at[0] + TOKEN_SEPARATOR + t));
     }
 }

@@ -404,20 +404,52 @@ public final class FailoverCloud implements Cloud {
 
     /** The site a read of {@code key} goes to first. */
     InterceptedSite readSite(String key) {
+        return readSite(key, site -> false);
+    }
+
+    /**
+     * The site a read of {@code key} goes to first. With weighted routing, a key's reads stay on one site
+     * picked by weight (so the pages of one listing come from one site), unless {@code behind} says that
+     * site has yet to receive a write the read would see: then the read goes where the writes go.
+     */
+    InterceptedSite readSite(String key, java.util.function.Predicate<String> behind) {
+        InterceptedSite home = writeSite(key);
         if (config.routing() == FailoverConfig.Routing.WEIGHTED) {
-            List<String> up = sites.keySet().stream().filter(id -> health.isUp(id, Service.BLOB)).toList();
-            int total = up.stream().mapToInt(id -> config.weights().getOrDefault(id, 1)).sum();
-            if (total > 0) {
-                int pick = java.util.concurrent.ThreadLocalRandom.current().nextInt(total);
-                for (String id : up) {
-                    pick -= config.weights().getOrDefault(id, 1);
-                    if (pick < 0) {
-                        return site(id);
-                    }
-                }
+            InterceptedSite pick = weightedSite(key);
+            if (pick != null && (pick == home || !behind.test(pick.id()))) {
+                return pick;
             }
         }
-        return writeSite(key);
+        return home;
+    }
+
+    /** Whether a write of {@code id} has yet to reach {@code site}. */
+    boolean replicationBehind(String site, BlobId id) {
+        return replicator.behind(site, id);
+    }
+
+    /** Whether a write in {@code container} has yet to reach {@code site}. */
+    boolean replicationBehind(String site, String container) {
+        return replicator.behind(site, container);
+    }
+
+    /** Weighted rendezvous hashing over sites whose blob service is up; null when every weight is zero. */
+    private InterceptedSite weightedSite(String key) {
+        InterceptedSite best = null;
+        double bestScore = Double.POSITIVE_INFINITY;
+        for (InterceptedSite s : sites.values()) {
+            int weight = config.weights().getOrDefault(s.id(), 1);
+            if (weight <= 0 || !health.isUp(s.id(), Service.BLOB)) {
+                continue;
+            }
+            double uniform = ((mix((key + "@" + s.id()).hashCode()) >>> 11) + 0.5) / (1L << 53);
+            double score = -Math.log(uniform) / weight;
+            if (score < bestScore) {
+                best = s;
+                bestScore = score;
+            }
+        }
+        return best;
     }
 
     /** Rendezvous hashing over healthy sites: only the keys of a failed site move. */

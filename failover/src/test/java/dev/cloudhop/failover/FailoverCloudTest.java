@@ -7,6 +7,8 @@ import dev.cloudhop.api.ConflictException;
 import dev.cloudhop.api.UnavailableException;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.api.blob.BlobPage;
+import dev.cloudhop.api.blob.ListOptions;
 import dev.cloudhop.api.config.ConfigException;
 import dev.cloudhop.api.dns.RecordType;
 import dev.cloudhop.api.queue.OutgoingMessage;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -645,6 +648,57 @@ class FailoverCloudTest {
             assertThat(counts.getOrDefault("onprem", 0)).isZero();
             assertThat(counts.get("azure")).isBetween(1300, 1700);
             assertThat(cloud.writeSite("k").id()).as("writes stay on the active site").isEqualTo("azure");
+        }
+
+        @Test
+        void weightedRoutingKeepsTheReadsOfOneKeyOnOneSite() {
+            Fixture f = fixture(Fixture.failoverWith("routing = weighted\n  weights { azure = 1, aws = 1 }"));
+            FailoverCloud cloud = facade(f);
+            Set<String> used = new HashSet<>();
+            for (int i = 0; i < 50; i++) {
+                String first = cloud.readSite("k" + i).id();
+                used.add(first);
+                for (int again = 0; again < 10; again++) {
+                    assertThat(cloud.readSite("k" + i).id()).as("reads of k" + i).isEqualTo(first);
+                }
+            }
+            assertThat(used).containsExactlyInAnyOrder("azure", "aws", "onprem");
+        }
+
+        @Test
+        void weightedReadsSeeTheirOwnWritesWhileReplicationIsBehind() throws Exception {
+            Fixture f = fixture(Fixture.failoverWith("routing = weighted\n  weights { azure = 1, aws = 1000, onprem = 0 }"));
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("carts");
+            BlobId id = BlobId.of("carts", "c1");
+            assertThat(cloud.readSite(id.toString()).id()).as("aws takes nearly every read").isEqualTo("aws");
+            cloud.switchboard().inject("aws", Service.BLOB, "put", Fault.latency(Duration.ofSeconds(2)));
+            cloud.blobs().put(id, BlobContent.ofUtf8("v1"));
+
+            assertThat(cloud.blobs().get(id)).as("aws has yet to receive the write").isPresent();
+            assertThat(cloud.blobs().stat(id)).isPresent();
+            BlobPage page = cloud.blobs().listPage("carts", ListOptions.ALL, Optional.empty());
+            assertThat(page.entries()).hasSize(1);
+            cloud.switchboard().clear("aws");
+            await(() -> cloud.replicationLag("aws").isZero() && !cloud.replicationBehind("aws", id), "replication to aws");
+            assertThat(cloud.readSite(id.toString(), site -> cloud.replicationBehind(site, id)).id()).isEqualTo("aws");
+        }
+
+        @Test
+        void pageTokensNameTheSiteThatIssuedThem() throws Exception {
+            Fixture f = fixture(Fixture.failoverWith("routing = weighted\n  weights { azure = 1, aws = 1 }"));
+            FailoverCloud cloud = facade(f);
+            cloud.blobs().createContainer("catalog");
+            for (int i = 0; i < 25; i++) {
+                cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("p" + i));
+            }
+            await(() -> cloud.replicationLag("aws").isZero() && cloud.replicationLag("onprem").isZero(), "replication");
+            BlobPage first = cloud.blobs().listPage("catalog", ListOptions.ALL.withPageSize(10), Optional.empty());
+            String site = cloud.readSite("catalog").id();
+            assertThat(first.nextToken()).hasValueSatisfying(t -> assertThat(t).startsWith(site + "|"));
+            assertThat(cloud.blobs().list("catalog", ListOptions.ALL.withPageSize(10))).hasSize(25);
+            assertThatThrownBy(() -> cloud.blobs().listPage("catalog", ListOptions.ALL, Optional.of("p9")))
+                    .isInstanceOf(dev.cloudhop.api.InvalidRequestException.class).hasMessageContaining("page token");
         }
     }
 

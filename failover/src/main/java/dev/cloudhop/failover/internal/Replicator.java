@@ -99,6 +99,16 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /** Whether a write of {@code id} has yet to reach {@code target}. */
+    public synchronized boolean behind(String target, BlobId id) {
+        return backlog.get(target).containsKey(id);
+    }
+
+    /** Whether a write of a blob in {@code container} has yet to reach {@code target}. */
+    public synchronized boolean behind(String target, String container) {
+        return backlog.get(target).keySet().stream().anyMatch(id -> id.container().equals(container));
+    }
+
     /** Writes waiting to reach {@code target}. */
     public synchronized int pending(String target) {
         return backlog.get(target).size();
