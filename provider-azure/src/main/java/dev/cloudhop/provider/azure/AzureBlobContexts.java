@@ -32,7 +32,8 @@ final class AzureBlobContexts {
                 .endpoint(s.blobEndpoint().toString())
                 .credentials(s.account(), credential)
                 .overrides(overrides)
-                .modules(List.of(new AzureBlobApiModule()))
+                .modules(List.of(new AzureBlobApiModule(),
+                        new RedactingLoggingModule(org.jclouds.logging.LoggingModules.firstOrJDKLoggingModule())))
                 .buildView(BlobStoreContext.class);
     }
 }

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * {@code ContainerNotFound}, {@code ResourceNotFound}, {@code ResourceGroupNotFound}, ...) and 404 are not
  * found; 409 and 412 are conflicts; other 4xx are invalid requests; 408 and 5xx are unavailable. Refused
  * connections, timeouts and I/O errors anywhere in the cause chain are unavailable. Messages carry the
- * status and code, never a credential or a signed URL.
+ * status and code, never a credential or a SAS signature ({@link Redaction}).
  */
 final class AzureErrors {
 
@@ -66,10 +66,10 @@ final class AzureErrors {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             CloudException mapped = mapOne(t, context);
             if (mapped != null) {
-                return mapped;
+                return Redaction.scrub(mapped);
             }
         }
-        return new UnavailableException(context, "unexpected failure: " + describe(failure), failure);
+        return Redaction.scrub(new UnavailableException(context, "unexpected failure: " + describe(failure), failure));
     }
 
     /** Runs {@code action}, translating what it throws. */
@@ -192,12 +192,17 @@ final class AzureErrors {
 
     /** The same kind of exception as {@code e}, with {@code note} appended to its message and the same cause. */
     static CloudException amend(CloudException e, String note) {
-        String prefix = new UnavailableException(e.context(), "").getMessage(); // the context's description and ": "
-        String own = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
-        return withMessage(e, own + "; " + note, e.getCause() == null ? e : e.getCause());
+        return withMessage(e, ownMessage(e) + "; " + note, e.getCause() == null ? e : e.getCause());
     }
 
-    private static CloudException withMessage(CloudException kind, String message, Throwable cause) {
+    /** The message of {@code e} without the description of its context that every CloudException starts with. */
+    static String ownMessage(CloudException e) {
+        String prefix = new UnavailableException(e.context(), "").getMessage(); // the context's description and ": "
+        return e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+    }
+
+    /** An exception of the same kind (and so the same retryability) as {@code kind}, in the same context. */
+    static CloudException withMessage(CloudException kind, String message, Throwable cause) {
         ErrorContext ctx = kind.context();
         if (kind instanceof NotFoundException) {
             return new NotFoundException(ctx, message, cause);

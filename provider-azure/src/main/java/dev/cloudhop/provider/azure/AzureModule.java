@@ -44,10 +44,11 @@ final class AzureModule extends AbstractModule {
     @Provides
     @Singleton
     BlobStore blobs(SiteInfo site, AzureClients clients) {
-        return new AzureBlobStore(site, new JcloudsBlobStore(site, NamingRules.AZURE,
+        // jclouds puts request URLs (with a SAS's sig=) into exception messages: scrubbed at this boundary
+        return Redaction.guard(BlobStore.class, new AzureBlobStore(site, new JcloudsBlobStore(site, NamingRules.AZURE,
                 () -> AzureBlobContexts.build(settings, clients),
                 ConditionalWrites.nativeWith(new AzureConditionalPut(clients::blobService, settings.multipartThreshold())),
-                settings.multipartThreshold()));
+                settings.multipartThreshold())));
     }
 
     @Provides
@@ -56,7 +57,7 @@ final class AzureModule extends AbstractModule {
         ErrorContext ledger = ErrorContext.of(site, "queue.dedup", settings.dedupContainer());
         DedupLedger dedup = new DedupLedger(() -> clients.blobService(ledger).getBlobContainerClient(settings.dedupContainer()),
                 settings.dedupWindow());
-        return new AzureQueueService(site, NamingRules.AZURE, memoized(clients), dedup);
+        return Redaction.guard(QueueService.class, new AzureQueueService(site, NamingRules.AZURE, memoized(clients), dedup));
     }
 
     private static java.util.function.Function<ErrorContext, com.azure.storage.queue.QueueServiceClient> memoized(
