@@ -58,7 +58,8 @@ public final class AzureCloud implements Cloud {
     }
 
     /**
-     * Azure Traffic Manager (priority routing) of this site's subscription and resource group.
+     * Azure Traffic Manager (priority routing) of this site's subscription and resource group: a
+     * provider-specific extension the failover facade does not use (it switches DNS through {@link #dns()}).
      *
      * @throws IllegalStateException after {@link #close()}
      */

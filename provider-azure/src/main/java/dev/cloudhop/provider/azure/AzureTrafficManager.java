@@ -23,12 +23,15 @@ import java.util.Optional;
 
 /**
  * Azure Traffic Manager profiles with the priority routing method: the DNS-level failover Azure runs
- * itself. The failover facade can delegate a site pair to it: one profile, one external endpoint per site
- * with its priority, Azure's own health probes choosing the answer.
+ * itself, one profile with one external endpoint per site and its priority, Azure's own health probes
+ * choosing the answer.
  *
- * <p>This is Azure-specific (the neutral API has no traffic-policy type yet): obtain it from an Azure site
- * with {@code ((AzureCloud) sites.site("primary")).trafficManager()}. Every method throws a
- * {@link dev.cloudhop.api.CloudException} on failure. Thread-safe.
+ * <p>This is a provider-specific extension, not used by Cloudhop's failover facade: the facade switches DNS
+ * through the portable {@link dev.cloudhop.api.dns.DnsService} of a site, and the neutral API has no
+ * traffic-policy type. An application that wants Azure to do the failover sets up a profile itself, through
+ * {@code ((AzureCloud) sites.site("primary")).trafficManager()}. It is tested only against recorded Resource
+ * Manager responses, never against Azure. Every method throws a {@link dev.cloudhop.api.CloudException} on
+ * failure. Thread-safe.
  */
 public final class AzureTrafficManager {
 
