@@ -203,13 +203,38 @@ final class AtomicFilesystemStorageStrategy extends FilesystemStorageStrategyImp
         return !container.startsWith(RESERVED_PREFIX) && super.containerExists(container);
     }
 
-    /** The file of a blob, refusing anything that would resolve outside its container. */
+    /** The longest file name (one path segment) in bytes that Linux file systems hold. */
+    static final int MAX_SEGMENT_BYTES = 255;
+
+    /**
+     * The file of a blob, refusing anything that would resolve outside its container: a name that leaves it
+     * lexically, a segment longer than a file name can be, and a symbolic link anywhere from the container
+     * directory down to the file (a link inside the base directory may point anywhere, so none is followed, for
+     * reads, writes or deletes). The link check guards against links placed in the directory, not against a
+     * process swapping a directory for a link at the same moment.
+     *
+     * @throws IllegalArgumentException naming the blob (the bridge reports it as an invalid request)
+     */
     Path blobPath(String container, String key) {
+        String id = container + "/" + key;
         Path containerDir = base.resolve(container).normalize();
         Path file = containerDir.resolve(key).normalize();
-        if (!containerDir.getParent().equals(base) || container.startsWith(RESERVED_PREFIX) || !file.startsWith(containerDir)
+        if (!base.equals(containerDir.getParent()) || container.startsWith(RESERVED_PREFIX) || !file.startsWith(containerDir)
                 || file.equals(containerDir)) {
-            throw new IllegalArgumentException("blob '" + container + "/" + key + "' resolves outside its container");
+            throw new IllegalArgumentException("blob '" + id + "' resolves outside its container");
+        }
+        for (String segment : key.split("/")) {
+            int bytes = segment.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_SEGMENT_BYTES) {
+                throw new IllegalArgumentException("blob '" + id + "' has a name segment of " + bytes
+                        + " bytes; a file name holds at most " + MAX_SEGMENT_BYTES);
+            }
+        }
+        for (Path p = file; !p.equals(base); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                throw new IllegalArgumentException("blob '" + id + "' resolves through the symbolic link '"
+                        + base.relativize(p) + "' in blob.directory, which is never followed");
+            }
         }
         return file;
     }
@@ -495,6 +520,9 @@ final class AtomicFilesystemStorageStrategy extends FilesystemStorageStrategyImp
     @Override
     @SuppressWarnings("try") // the lock is held for the block, never referenced
     public void removeBlob(String container, String key) {
+        if (!key.endsWith("/")) {
+            blobPath(container, key); // never through a link: jclouds also deletes emptied parent directories
+        }
         try (BlobLocks.Held held = locks.lock(container + "/" + key)) {
             super.removeBlob(container, key);
         }
