@@ -149,7 +149,7 @@ public final class CloudhopConfig {
                     .resolveWith(ConfigValueFactory.fromMap(Map.copyOf(env)).toConfig(),
                             ConfigResolveOptions.defaults().setUseSystemEnvironment(false));
         } catch (com.typesafe.config.ConfigException e) {
-            return invalid(source, "", e.getMessage());
+            return invalid(source, "", Secret.redactUserInfo(e.getMessage()));
         }
         return new Loader(source, config, env, providers).load();
     }
@@ -352,7 +352,7 @@ public final class CloudhopConfig {
                 };
                 return problem(full, "must be " + what + " (" + key.description() + ")");
             } catch (RuntimeException e) {
-                return problem(full, "invalid value: " + e.getMessage());
+                return problem(full, "invalid value: " + Secret.redactUserInfo(e.getMessage()));
             }
         }
 
@@ -360,7 +360,8 @@ public final class CloudhopConfig {
             try {
                 URI uri = new URI(text);
                 if (!uri.isAbsolute() || uri.getHost() == null) {
-                    return problem(full, "must be an absolute URI with a host, such as http://127.0.0.1:4566; was '" + text + "'");
+                    return problem(full, "must be an absolute URI with a host, such as http://127.0.0.1:4566; was "
+                            + (text.contains("@") ? "a value with user information (not shown)" : "'" + text + "'"));
                 }
                 return Validation.valid(uri);
             } catch (URISyntaxException e) {

@@ -9,7 +9,9 @@ public enum NameKind {
     /** A queue. */
     QUEUE("queue"),
     /** A compute node group. */
-    NODE_GROUP("node group");
+    NODE_GROUP("node group"),
+    /** A DNS record set's owner name, absolute ({@code www.shop.example.com}, a trailing dot optional). */
+    RECORD("DNS record name");
 
     private final String label;
 

@@ -108,10 +108,32 @@ public final class NamingRules {
 
     private static final Predicate<String> NO_CONTROL_CHARS = s -> s.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
 
+    /** The labels of a DNS name, without its trailing dot. */
+    private static String[] labels(String name) {
+        String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        return n.split("\\.", -1);
+    }
+
+    /** What every DNS service demands (RFC 1035): labels of 1 to 63 octets, at most 253 in all, no empty label. */
+    private static Builder dnsBasics(Builder b, String service) {
+        return b.rule(NameKind.RECORD, s -> !s.isEmpty() && !s.equals("."), service + " record names are not empty")
+                .rule(NameKind.RECORD, s -> java.util.Arrays.stream(labels(s)).noneMatch(String::isEmpty),
+                        service + " record names have no empty label ('..', or a leading '.')")
+                .rule(NameKind.RECORD, s -> java.util.Arrays.stream(labels(s)).allMatch(l -> utf8AtMost(63).test(l)),
+                        service + " record name labels are at most 63 octets")
+                .rule(NameKind.RECORD, s -> utf8AtMost(253).test(String.join(".", labels(s))),
+                        service + " record names are at most 253 characters")
+                .rule(NameKind.RECORD, s -> java.util.Arrays.stream(labels(s)).skip(1).noneMatch(l -> l.contains("*"))
+                                && (labels(s)[0].equals("*") || !labels(s)[0].contains("*")),
+                        service + " record names take '*' only as the whole leftmost label (a wildcard)");
+    }
+
     private static final Predicate<String> DNS_GROUP = matches("[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])");
 
     /** Amazon S3 buckets and keys, SQS queues, EC2 groups. */
-    public static final NamingRules AWS = builder("aws")
+    public static final NamingRules AWS = dnsBasics(builder("aws"), "Route 53")
+            .rule(NameKind.RECORD, matches("[A-Za-z0-9*_.-]*"),
+                    "Route 53 record names hold letters, digits, '-', '_' and '*' (others need octal escapes)")
             .rule(NameKind.CONTAINER, lengthBetween(3, 63), "S3 bucket names are 3 to 63 characters long")
             .rule(NameKind.CONTAINER, matches("[a-z0-9.-]*"),
                     "S3 bucket names hold only lower-case letters, digits, '.' and '-'")
@@ -133,7 +155,9 @@ public final class NamingRules {
             .build();
 
     /** Azure Blob Storage containers and blobs, Storage Queues, VM groups. */
-    public static final NamingRules AZURE = builder("azure")
+    public static final NamingRules AZURE = dnsBasics(builder("azure"), "Azure DNS")
+            .rule(NameKind.RECORD, matches("[A-Za-z0-9*_.-]*"),
+                    "Azure DNS record names hold letters, digits, '-', '_' and '*'")
             .rule(NameKind.CONTAINER, lengthBetween(3, 63), "Azure container names are 3 to 63 characters long")
             .rule(NameKind.CONTAINER, matches("[a-z0-9-]*"),
                     "Azure container names hold only lower-case letters, digits and '-'")
@@ -155,7 +179,9 @@ public final class NamingRules {
             .build();
 
     /** A filesystem blob store, an Artemis broker and an SSH inventory in one's own data centre. */
-    public static final NamingRules ONPREM = builder("onprem")
+    public static final NamingRules ONPREM = dnsBasics(builder("onprem"), "RFC 2136")
+            .rule(NameKind.RECORD, s -> s.chars().allMatch(c -> c > 0x20 && c < 0x7f),
+                    "RFC 2136 record names here are printable ASCII without spaces (use punycode for IDNs)")
             .rule(NameKind.CONTAINER, matches("[A-Za-z0-9._-]{1,255}"),
                     "on-prem container names are 1 to 255 letters, digits, '.', '-' or '_' (they are directory names)")
             .rule(NameKind.CONTAINER, s -> !s.equals(".") && !s.equals(".."), "on-prem container names are not '.' or '..'")

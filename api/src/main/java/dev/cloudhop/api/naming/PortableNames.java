@@ -35,6 +35,18 @@ public final class PortableNames {
         return new PortableNames(Map.copyOf(map));
     }
 
+    /**
+     * A checker for the providers the sites of {@code config} name (each provider's rules as it declares
+     * them), so an application can check names against exactly the clouds it is configured for.
+     */
+    public static PortableNames of(dev.cloudhop.api.config.CloudhopConfig config, dev.cloudhop.api.config.ProviderRegistry providers) {
+        List<NamingRules> rules = new ArrayList<>();
+        for (dev.cloudhop.api.spi.SiteConfig site : config.sites()) {
+            providers.find(site.info().provider()).ifPresent(p -> rules.add(p.namingRules()));
+        }
+        return of(rules);
+    }
+
     /** The provider ids this checker covers. */
     public java.util.Set<String> providers() {
         return byProvider.keySet();

@@ -1,6 +1,7 @@
 package dev.cloudhop.api.spi;
 
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A credential resolved from a reference ({@code env:NAME}, {@code file:PATH} or {@code literal:VALUE}).
@@ -10,6 +11,9 @@ import java.util.Objects;
  * a client library. Immutable and thread-safe.
  */
 public final class Secret {
+
+    /** The user information of a URI ({@code scheme://user:password@host}), where a password can hide. */
+    private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@\\s'\"]+@");
 
     private final String reference;
     private final String value;
@@ -31,6 +35,15 @@ public final class Secret {
     /** Where the value came from, e.g. {@code env:AZURE_KEY}; safe to show. */
     public String reference() {
         return reference.startsWith("literal:") ? "literal:***" : reference;
+    }
+
+    /**
+     * {@code text} with the user information of every URI in it replaced by {@code ***}
+     * ({@code http://admin:pw@host} becomes {@code http://***@host}): for values that are not secrets but
+     * may carry one, such as endpoints. Null stays null.
+     */
+    public static String redactUserInfo(String text) {
+        return text == null ? null : USER_INFO.matcher(text).replaceAll("***@");
     }
 
     /** {@code Secret[env:NAME]}: never the value. */

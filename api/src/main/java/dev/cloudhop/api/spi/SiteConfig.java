@@ -89,9 +89,9 @@ public final class SiteConfig {
         return typed(key, Secret.class);
     }
 
-    /** The site and its keys; secrets show only their reference. */
+    /** The site and its keys; secrets show only their reference, URIs no user information. */
     @Override
     public String toString() {
-        return "SiteConfig[" + info + ", " + new java.util.TreeMap<>(values) + "]";
+        return "SiteConfig[" + info + ", " + Secret.redactUserInfo(new java.util.TreeMap<>(values).toString()) + "]";
     }
 }

@@ -51,6 +51,38 @@ class CloudhopConfigTest {
     }
 
     @Test
+    void passwordsInEndpointsNeverAppearInToStringOrErrors() {
+        CloudhopConfig config = CloudhopConfig.parse("""
+                sites { a { provider = remote, region = r, endpoint = "http://admin:%s@h:1/x", credentials.key = "env:K" } }
+                """.formatted(KEY_VALUE), "t.conf", Map.of("K", "k"), providers);
+        assertThat(config.toString()).doesNotContain(KEY_VALUE).contains("http://***@h:1/x");
+        assertThat(config.site("a").orElseThrow().uri("endpoint")).hasValueSatisfying(u -> assertThat(u.getUserInfo())
+                .as("the value itself is intact").isEqualTo("admin:" + KEY_VALUE));
+
+        assertThatThrownBy(() -> CloudhopConfig.parse("""
+                sites { a { provider = remote, region = r, endpoint = "admin:%s@h", credentials.key = "env:K" } }
+                """.formatted(KEY_VALUE), "t.conf", Map.of("K", "k"), providers))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sites.a.endpoint: must be an absolute URI with a host")
+                .hasMessageNotContaining(KEY_VALUE);
+        assertThatThrownBy(() -> CloudhopConfig.parse("""
+                sites { a { provider = remote, region = r, endpoint = "http://admin:%s@h:1", credentials.key = "env:K", timeout = soon } }
+                """.formatted(KEY_VALUE), "t.conf", Map.of("K", "k"), providers))
+                .isInstanceOf(ConfigException.class).hasMessageNotContaining(KEY_VALUE);
+    }
+
+    @Test
+    void namesAreCheckedAgainstTheProvidersTheConfigNames() {
+        CloudhopConfig config = CloudhopConfig.parse("""
+                sites { a { provider = remote, region = r, endpoint = "http://h:1", credentials.key = "env:K" } }
+                """, "t.conf", Map.of("K", "k"), providers);
+        dev.cloudhop.api.naming.PortableNames names = dev.cloudhop.api.naming.PortableNames.of(config, providers);
+        assertThat(names.providers()).containsExactly("aws"); // the test provider declares the AWS rules
+        assertThat(names.check(dev.cloudhop.api.naming.NameKind.CONTAINER, "My_Bucket").message())
+                .contains("aws: S3 bucket names hold only").doesNotContain("azure");
+    }
+
+    @Test
     void secretsAreReadFromFiles(@TempDir Path dir) throws IOException {
         Path keyFile = Files.writeString(dir.resolve("key"), KEY_VALUE + "\n");
         CloudhopConfig config = CloudhopConfig.parse("""

@@ -10,6 +10,18 @@ class PortableNamesTest {
     private final PortableNames all = PortableNames.of(List.of(NamingRules.AWS, NamingRules.AZURE, NamingRules.ONPREM));
 
     @Test
+    void recordNamesFollowTheDnsRulesOfEveryService() {
+        assertThat(all.check(NameKind.RECORD, "www.shop.example.com.").valid()).isTrue();
+        assertThat(all.check(NameKind.RECORD, "*.shop.example.com").valid()).isTrue();
+        assertThat(all.check(NameKind.RECORD, "_dmarc.shop.example.com").valid()).isTrue();
+        assertThat(all.check(NameKind.RECORD, "a..example.com").message()).contains("no empty label");
+        assertThat(all.check(NameKind.RECORD, "x" + "y".repeat(63) + ".example.com").message()).contains("at most 63 octets");
+        assertThat(all.check(NameKind.RECORD, "www.*.example.com").message()).contains("'*' only as the whole leftmost label");
+        assertThat(all.check(NameKind.RECORD, "shop example.com").violations())
+                .extracting(PortableNames.NameCheck.Violation::provider).containsExactlyInAnyOrder("aws", "azure", "onprem");
+    }
+
+    @Test
     void aLowerCaseHyphenatedContainerIsValidEverywhere() {
         assertThat(all.check(NameKind.CONTAINER, "orders-2026").valid()).isTrue();
     }
