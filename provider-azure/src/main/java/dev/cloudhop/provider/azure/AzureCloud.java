@@ -12,19 +12,21 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The {@link Cloud} of an Azure site: the four neutral services plus Azure's own {@link #trafficManager()}.
- * Every Azure site opened through Cloudhop is one, so {@code ((AzureCloud) sites.site("primary")).trafficManager()}
- * reaches Traffic Manager. Thread-safe.
+ * The {@link Cloud} of an Azure site: the four neutral services plus Azure's own {@link #trafficManager()} and
+ * {@link #azureQueues()} (peek). Every Azure site opened through Cloudhop is one, so
+ * {@code ((AzureCloud) sites.site("primary")).trafficManager()} reaches Traffic Manager. Thread-safe.
  */
 public final class AzureCloud implements Cloud {
 
     private final SiteCloud delegate;
     private final AzureTrafficManager trafficManager;
+    private final AzureQueues azureQueues;
     private volatile boolean closed;
 
-    AzureCloud(SiteCloud delegate, AzureTrafficManager trafficManager) {
+    AzureCloud(SiteCloud delegate, AzureTrafficManager trafficManager, AzureQueues azureQueues) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.trafficManager = Objects.requireNonNull(trafficManager, "trafficManager");
+        this.azureQueues = Objects.requireNonNull(azureQueues, "azureQueues");
     }
 
     @Override
@@ -68,6 +70,18 @@ public final class AzureCloud implements Cloud {
             throw new IllegalStateException("site " + site().id() + " is closed");
         }
         return trafficManager;
+    }
+
+    /**
+     * What Azure Storage Queues offer beyond {@link #queues()} (peeking), on the same queues.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public AzureQueues azureQueues() {
+        if (closed) {
+            throw new IllegalStateException("site " + site().id() + " is closed");
+        }
+        return azureQueues;
     }
 
     @Override

@@ -53,11 +53,23 @@ final class AzureModule extends AbstractModule {
 
     @Provides
     @Singleton
-    QueueService queues(SiteInfo site, AzureClients clients) {
+    AzureQueueService azureQueueService(SiteInfo site, AzureClients clients) {
         ErrorContext ledger = ErrorContext.of(site, "queue.dedup", settings.dedupContainer());
         DedupLedger dedup = new DedupLedger(() -> clients.blobService(ledger).getBlobContainerClient(settings.dedupContainer()),
                 settings.dedupWindow());
-        return Redaction.guard(QueueService.class, new AzureQueueService(site, NamingRules.AZURE, memoized(clients), dedup));
+        return new AzureQueueService(site, NamingRules.AZURE, memoized(clients), dedup);
+    }
+
+    @Provides
+    @Singleton
+    QueueService queues(AzureQueueService queues) {
+        return Redaction.guard(QueueService.class, queues);
+    }
+
+    @Provides
+    @Singleton
+    AzureQueues azureQueues(AzureQueueService queues) {
+        return new AzureQueues(queues);
     }
 
     private static java.util.function.Function<ErrorContext, com.azure.storage.queue.QueueServiceClient> memoized(
@@ -88,7 +100,8 @@ final class AzureModule extends AbstractModule {
     @Provides
     @Singleton
     Cloud cloud(SiteInfo site, BlobStore blobs, QueueService queues, DnsService dns, ComputeService compute,
-                AzureTrafficManager trafficManager) {
-        return new AzureCloud(new SiteCloud(site, AzureProvider.CAPABILITIES, blobs, queues, dns, compute), trafficManager);
+                AzureTrafficManager trafficManager, AzureQueues azureQueues) {
+        return new AzureCloud(new SiteCloud(site, AzureProvider.CAPABILITIES, blobs, queues, dns, compute), trafficManager,
+                azureQueues);
     }
 }

@@ -3,6 +3,7 @@ package dev.cloudhop.provider.azure;
 import com.azure.core.util.Context;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
+import com.azure.storage.queue.models.PeekedMessageItem;
 import com.azure.storage.queue.models.QueueMessageItem;
 import com.azure.storage.queue.models.QueueStorageException;
 import com.azure.storage.queue.models.QueuesSegmentOptions;
@@ -242,6 +243,35 @@ final class AzureQueueService implements QueueService {
                 sleep(Math.min(backoff, Math.max(1, remaining / 1_000_000)));
                 backoff = Math.min(backoff * 2, 1000);
             }
+        });
+    }
+
+    /** Azure's Peek Messages: see {@link AzureQueues#peek}. */
+    List<AzureQueues.PeekedMessage> peek(String name, int max) {
+        ErrorContext ctx = ctx("queue.peek", name);
+        QueueClient q = queue(name, ctx);
+        if (max < 1 || max > AzureQueues.MAX_PEEK) {
+            throw new InvalidRequestException(ctx, "peek of " + max + " messages: Azure peeks 1 to "
+                    + AzureQueues.MAX_PEEK + " at a time");
+        }
+        return call(ctx, () -> {
+            List<AzureQueues.PeekedMessage> out = new ArrayList<>();
+            try {
+                for (PeekedMessageItem item : q.peekMessages(max, null, Context.NONE)) {
+                    QueueEnvelope.Decoded decoded = QueueEnvelope.decode(item.getBody() == null ? null
+                            : item.getBody().toString());
+                    out.add(new AzureQueues.PeekedMessage(item.getMessageId(), decoded.body(), decoded.attributes(),
+                            item.getDequeueCount(), item.getInsertionTime() == null ? Instant.now()
+                            : item.getInsertionTime().toInstant(), java.util.Optional.ofNullable(item.getExpirationTime())
+                            .map(java.time.OffsetDateTime::toInstant)));
+                }
+            } catch (QueueStorageException e) {
+                if (isQueueNotFound(e)) {
+                    throw queueNotFound(ctx, e);
+                }
+                throw e;
+            }
+            return out;
         });
     }
 
