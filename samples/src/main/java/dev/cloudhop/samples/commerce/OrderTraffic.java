@@ -19,6 +19,7 @@ public final class OrderTraffic implements Drill.Workload {
     private final long limit;
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     private final AtomicLong rejected = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicReference<String> firstRejection = new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicLong submitted = new AtomicLong();
     private final Duration drainTimeout;
 
@@ -44,11 +45,17 @@ public final class OrderTraffic implements Drill.Workload {
             acknowledged.add(shop.submitOrder(Map.of(p.id(), 1 + client % 3)));
         } catch (OrderingUnavailableException e) {
             rejected.incrementAndGet();
+            firstRejection.compareAndSet(null, e.getMessage());
             throw e;
         } catch (RuntimeException e) {
             submitted.decrementAndGet();
             throw e;
         }
+    }
+
+    /** What ordering answered the first time it refused an order (reduced functionality), if it did. */
+    public java.util.Optional<String> firstRejection() {
+        return java.util.Optional.ofNullable(firstRejection.get());
     }
 
     /** Orders acknowledged to clients so far. */
