@@ -20,7 +20,8 @@ import java.util.Set;
  *       fsynced writes and cross-process conditional writes; or an S3-compatible store such as MinIO or
  *       Ceph ({@code blob.kind = s3}, jclouds {@code s3}).</li>
  *   <li>Queues: ActiveMQ Artemis, embedded in the process with a durable journal, or a remote broker.</li>
- *   <li>DNS: RFC 2136 dynamic updates signed with TSIG, so BIND, Knot, PowerDNS and Windows DNS all work;
+ *   <li>DNS: RFC 2136 dynamic updates signed with an HMAC TSIG key (BIND, Knot, PowerDNS; no GSS-TSIG, so
+ *       Windows DNS only for zones taking non-secure updates);
  *       listing by zone transfer (AXFR). Zones are configured on the server, or added and deleted through
  *       BIND's control channel ({@code dns.zone-admin = rndc}).</li>
  *   <li>Compute: an inventory of existing machines (jclouds {@code byon}); launching allocates machines of

@@ -53,8 +53,9 @@ import org.xbill.DNS.ZoneTransferException;
 import org.xbill.DNS.ZoneTransferIn;
 
 /**
- * DNS on any authoritative server that takes RFC 2136 dynamic updates (BIND, Knot, PowerDNS, Windows DNS),
- * signed with TSIG (RFC 8945).
+ * DNS on any authoritative server that takes RFC 2136 dynamic updates signed with an HMAC TSIG key (RFC 8945):
+ * BIND, Knot, PowerDNS. GSS-TSIG (Windows DNS secure updates) is not implemented; without {@code dns.tsig}
+ * updates go unsigned, for servers that accept non-secure updates.
  *
  * <ul>
  *   <li><b>Record sets</b> change in one update message each, with prerequisites that make the change
