@@ -135,8 +135,14 @@ final class OnPremTestEnvironment {
         return open("sites { " + id + " {\n" + site + "} }").site(id);
     }
 
-    /** The secrets of {@link #fullSite}: no exception may contain them. */
+    /**
+     * The secrets of {@link #fullSite}: no exception may contain them. The SSH private key is there whole and as
+     * each line of its base64 body, so that a fragment of it in a message is caught too.
+     */
     static Set<String> credentials() {
-        return Set.of(bind().tsigSecret(), bind().controlSecret());
+        String pem = sshd().clientKeyPem();
+        Set<String> secrets = new java.util.HashSet<>(Set.of(bind().tsigSecret(), bind().controlSecret(), pem.trim()));
+        pem.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("-----")).forEach(secrets::add);
+        return Set.copyOf(secrets);
     }
 }
