@@ -463,6 +463,11 @@ class FailoverCloudTest {
             assertThat(cloud.replicationBacklog("aws")).isEqualTo(5);
             assertThat(cloud.replicationLag("aws")).isEqualTo(Duration.ofSeconds(3));
             assertThat(cloud.meters().get("cloudhop.replication.pending").tag("site", "aws").gauge().value()).isEqualTo(5.0);
+            assertThat(cloud.meters().get("cloudhop.replication.lag").tag("site", "aws").gauge().value()).isEqualTo(3.0);
+            assertThat(cloud.meters().get("cloudhop.site.health").tag("site", "aws").tag("service", "blob").gauge().value())
+                    .isZero();
+            assertThat(cloud.meters().get("cloudhop.site.health").tag("site", "onprem").tag("service", "blob").gauge().value())
+                    .isEqualTo(1.0);
 
             cloud.switchboard().clear("aws");
             cloud.probeNow();
