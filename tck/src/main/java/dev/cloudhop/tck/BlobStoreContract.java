@@ -873,7 +873,7 @@ public abstract class BlobStoreContract extends CloudContract {
     }
 
     @Test
-    @DisplayName("a stream shorter than its declared length fails with a CloudException and leaves no blob")
+    @DisplayName("a stream shorter than its declared length is an InvalidRequestException and leaves no blob")
     @Timeout(120)
     void streamShorterThanDeclaredLengthFails() {
         BlobId id = BlobId.of(container, "short.bin");
@@ -881,7 +881,9 @@ public abstract class BlobStoreContract extends CloudContract {
 
         Throwable thrown = catchThrowable(() -> store().put(id, content));
 
-        assertThat(thrown).as("put of 10 bytes declared as 100").isInstanceOf(CloudException.class);
+        assertThat(thrown).as("put of 10 bytes declared as 100: the caller's mistake, not the site's")
+                .isInstanceOf(InvalidRequestException.class);
+        assertThat(((CloudException) thrown).retryable()).isFalse();
         assertThat(store().stat(id)).isEmpty();
         assertThat(store().list(container).count()).isZero();
     }
