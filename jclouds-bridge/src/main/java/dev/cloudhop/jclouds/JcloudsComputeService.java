@@ -1,6 +1,7 @@
 package dev.cloudhop.jclouds;
 
 import dev.cloudhop.api.Capability;
+import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ErrorContext;
 import dev.cloudhop.api.InvalidRequestException;
 import dev.cloudhop.api.NotFoundException;
@@ -99,6 +100,29 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
         return listNodes().stream().filter(n -> n.group().equals(group)).toList();
     }
 
+    /**
+     * Why a template could not be built. jclouds says only "could not get imageId" both when the image does
+     * not exist and when looking it up failed (5xx, throttling, refused connection), dropping the cause; so
+     * the image is looked up once more: a failure of that look-up is the site's problem and is translated
+     * as such (it counts against the site's health), an image that is not there is the caller's.
+     */
+    private CloudException unresolvedTemplate(ErrorContext ctx, NodeSpec spec, RuntimeException original) {
+        boolean imageExists;
+        try {
+            imageExists = jclouds().getImage(spec.image()) != null;
+        } catch (RuntimeException lookup) {
+            if (lookup instanceof NoSuchElementException || lookup instanceof IllegalArgumentException) {
+                imageExists = false;
+            } else {
+                CloudException e = JcloudsErrors.translate(lookup, ctx);
+                e.addSuppressed(original);
+                return e;
+            }
+        }
+        return new InvalidRequestException(ctx, (imageExists ? "no size '" + spec.size() + "' for image '" + spec.image() + "'"
+                : "no image '" + spec.image() + "' (with size '" + spec.size() + "')") + " on provider " + site.provider(), original);
+    }
+
     @Override
     public Optional<Node> node(String id) {
         ErrorContext ctx = ErrorContext.of(site, "compute.get", id);
@@ -126,8 +150,7 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
             try {
                 template = jclouds().templateBuilder().imageId(spec.image()).hardwareId(spec.size()).build();
             } catch (NoSuchElementException | IllegalArgumentException e) {
-                throw new InvalidRequestException(ctx, "no image '" + spec.image() + "' with size '" + spec.size()
-                        + "' on provider " + site.provider(), e);
+                throw unresolvedTemplate(ctx, spec, e);
             }
             // every node a launch starts is tagged, so the untagged ones of a group are strays (see sweepStrays)
             Map<String, String> tags = new java.util.LinkedHashMap<>(spec.tags());

@@ -167,6 +167,21 @@ public abstract class ComputeServiceContract extends CloudContract {
         assertThat(compute().listNodes(group)).isEmpty();
     }
 
+    /** An image the provider does not have is the caller's mistake, named in the message; nothing is launched. */
+    @Test
+    void anUnknownImageIsAnInvalidRequestNamingIt() {
+        requireLaunch();
+        String group = uniqueName("tck");
+        NodeSpec valid = spec(group);
+        String missing = valid.image() + "0404";
+        NodeSpec spec = new NodeSpec(group, missing, valid.size(), valid.tags(), valid.userData());
+
+        Throwable thrown = catchThrowable(() -> track(compute().launch(spec, 1)));
+
+        assertThat(thrown).isInstanceOf(InvalidRequestException.class).hasMessageContaining(missing);
+        assertThat(compute().listNodes(group)).isEmpty();
+    }
+
     @Test
     void anInvalidGroupNameIsAnInvalidRequestNamingIt() {
         requireLaunch();

@@ -2,6 +2,7 @@ package dev.cloudhop.provider.aws;
 
 import dev.cloudhop.api.Cloud;
 import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.compute.NodeSpec;
 import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.api.blob.ListOptions;
 import dev.cloudhop.api.blob.PutOptions;
@@ -56,7 +57,9 @@ class AwsRemoteErrorMappingTest extends RemoteErrorMappingContract {
                 new RemoteOperation("dns.zones", c -> c.dns().listZones()),
                 new RemoteOperation("compute.list", c -> c.compute().listNodes()),
                 new RemoteOperation("compute.node", c -> c.compute().node(NODE)),
-                new RemoteOperation("compute.destroy", c -> c.compute().destroy(NODE)));
+                new RemoteOperation("compute.destroy", c -> c.compute().destroy(NODE)),
+                new RemoteOperation("compute.launch", c -> c.compute().launch(
+                        NodeSpec.of("tck-faults", "us-east-1/ami-785db401", "t2.micro"), 1)));
     }
 
     /** A HEAD (stat) answer has no body, so S3 cannot tell SlowDown from other 503s there. */

@@ -546,6 +546,8 @@ final class RecordedArmServer implements AutoCloseable {
             for (JsonNode n : templates.get("platformImages")) {
                 known |= n.asText().equalsIgnoreCase(urn);
             }
+            // a platform image version is "latest" or major.minor.patch
+            known &= image.path("version").asText().matches("latest|\\d+\\.\\d+\\.\\d+");
             if (!known) {
                 return Optional.of(error("PlatformImageNotFound", Map.of("name", urn + ":" + image.path("version").asText())));
             }
