@@ -394,12 +394,37 @@ public final class FailoverCloud implements Cloud {
     // ------------------------------------------------------------------------------------------------
     // routing (used by the facade services)
 
-    /** The site a write of {@code key} goes to. */
+    /**
+     * The site a write of {@code key} goes to. With affinity (active-active), the key's home site, unless
+     * replication has yet to bring it the key's newest write (its site just came back): then the site holding
+     * that write, so that the key is never written or read where an older version could still overwrite it.
+     */
     InterceptedSite writeSite(String key) {
         if (config.topology() == FailoverConfig.Topology.ACTIVE_ACTIVE || config.routing() == FailoverConfig.Routing.AFFINITY) {
-            return homeSite(key);
+            InterceptedSite home = homeSite(key);
+            BlobId id = blobIdOf(key);
+            if (id != null) {
+                Optional<String> newer = replicator.newerAt(home.id(), id);
+                if (newer.isPresent() && health.isUp(newer.get(), Service.BLOB)) {
+                    return site(newer.get());
+                }
+            }
+            return home;
         }
         return activeSiteServices();
+    }
+
+    /** The blob a routing key ({@code container/name}) stands for; null for other keys. */
+    private static BlobId blobIdOf(String key) {
+        int slash = key.indexOf('/');
+        if (slash <= 0 || slash == key.length() - 1) {
+            return null;
+        }
+        try {
+            return BlobId.of(key.substring(0, slash), key.substring(slash + 1));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The site a read of {@code key} goes to first. */

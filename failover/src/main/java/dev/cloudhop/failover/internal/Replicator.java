@@ -71,6 +71,8 @@ public final class Replicator implements AutoCloseable {
     public void written(String source, BlobId id, boolean delete) {
         Instant now = clock.instant();
         synchronized (this) {
+            // the source now holds the newest state: an older copy still pending for it must not follow
+            backlog.get(source).remove(id);
             for (InterceptedSite s : sites) {
                 if (!s.id().equals(source)) {
                     LinkedHashMap<BlobId, Pending> q = backlog.get(s.id());
@@ -102,6 +104,12 @@ public final class Replicator implements AutoCloseable {
     /** Whether a write of {@code id} has yet to reach {@code target}. */
     public synchronized boolean behind(String target, BlobId id) {
         return backlog.get(target).containsKey(id);
+    }
+
+    /** The site holding the newest write of {@code id} that has yet to reach {@code target}, if any. */
+    public synchronized Optional<String> newerAt(String target, BlobId id) {
+        Pending p = backlog.get(target).get(id);
+        return p == null ? Optional.empty() : Optional.of(p.source());
     }
 
     /** Whether a write of a blob in {@code container} has yet to reach {@code target}. */
