@@ -202,9 +202,10 @@ public final class JcloudsBlobStore implements BlobStore, AutoCloseable {
         try (InputStream in = new ExactLengthInputStream(raw, length, id.toString())) {
             return call(ctx, () -> {
                 org.jclouds.blobstore.BlobStore store = jclouds();
-                // Bytes in memory go as they are: a repeatable payload jclouds can sign in one pass.
-                org.jclouds.blobstore.domain.Blob blob = (content instanceof BlobContent.Bytes bytes
-                        ? store.blobBuilder(id.name()).payload(bytes.bytes())
+                // Bytes in memory go as a repeatable payload over the content's own array (no copy), which
+                // jclouds can hash and send without buffering.
+                org.jclouds.blobstore.domain.Blob blob = (content instanceof BlobContent.Bytes
+                        ? store.blobBuilder(id.name()).payload(repeatable(content))
                         : store.blobBuilder(id.name()).payload(in))
                         .contentLength(length)
                         .contentType(options.contentType())
@@ -225,6 +226,21 @@ public final class JcloudsBlobStore implements BlobStore, AutoCloseable {
         } catch (IOException e) {
             throw JcloudsErrors.translate(e, ctx);
         }
+    }
+
+    /** A re-readable content as jclouds' {@code ByteSource}: each read opens the content again. */
+    private static com.google.common.io.ByteSource repeatable(BlobContent content) {
+        return new com.google.common.io.ByteSource() {
+            @Override
+            public InputStream openStream() {
+                return content.open();
+            }
+
+            @Override
+            public com.google.common.base.Optional<Long> sizeIfKnown() {
+                return com.google.common.base.Optional.of(content.length());
+            }
+        };
     }
 
     @Override

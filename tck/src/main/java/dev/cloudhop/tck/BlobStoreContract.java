@@ -873,6 +873,19 @@ public abstract class BlobStoreContract extends CloudContract {
     }
 
     @Test
+    @DisplayName("a blob put from an array keeps its content when the caller changes the array afterwards")
+    void changingTheArrayAfterAPutLeavesTheBlobAlone() {
+        BlobId id = BlobId.of(container, "array.bin");
+        byte[] data = randomBytes(11, 4096);
+        byte[] expected = data.clone();
+
+        store().put(id, data);
+        java.util.Arrays.fill(data, (byte) 0);
+
+        assertThat(readBytes(id)).isEqualTo(expected);
+    }
+
+    @Test
     @DisplayName("a stream shorter than its declared length is an InvalidRequestException and leaves no blob")
     @Timeout(120)
     void streamShorterThanDeclaredLengthFails() {

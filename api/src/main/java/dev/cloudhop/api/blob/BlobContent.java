@@ -30,9 +30,9 @@ public sealed interface BlobContent permits BlobContent.Bytes, BlobContent.FromF
     /** Whether {@link #open()} may be called more than once. */
     boolean repeatable();
 
-    /** Content held in memory; the array is copied. */
+    /** Content held in memory; the array is copied, so later changes to it do not change the content. */
     static BlobContent of(byte[] bytes) {
-        return new Bytes(bytes);
+        return new Bytes(Objects.requireNonNull(bytes, "bytes").clone());
     }
 
     /** Content of a UTF-8 string. */
@@ -53,11 +53,14 @@ public sealed interface BlobContent permits BlobContent.Bytes, BlobContent.FromF
         return new FromStream(stream, length);
     }
 
-    /** Bytes in memory. */
+    /**
+     * Bytes in memory. The constructor takes the array as it is (no copy: {@link BlobContent#of(byte[])}
+     * copies); it must not change while the content is in use.
+     */
     record Bytes(byte[] bytes) implements BlobContent {
-        /** Copies the array. */
+        /** Takes the array without copying it. */
         public Bytes {
-            bytes = Objects.requireNonNull(bytes, "bytes").clone();
+            Objects.requireNonNull(bytes, "bytes");
         }
 
         /** A copy of the bytes. */

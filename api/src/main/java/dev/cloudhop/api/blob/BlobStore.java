@@ -53,9 +53,9 @@ public interface BlobStore {
         return put(id, content, PutOptions.DEFAULT);
     }
 
-    /** Uploads bytes held in memory. */
+    /** Uploads bytes held in memory; the array is read during the call, not copied, and not kept. */
     default BlobInfo put(BlobId id, byte[] bytes) {
-        return put(id, BlobContent.of(bytes), PutOptions.DEFAULT);
+        return put(id, new BlobContent.Bytes(bytes), PutOptions.DEFAULT);
     }
 
     /**
