@@ -795,7 +795,7 @@ public final class FailoverCloud implements Cloud {
                 mergesQueued.remove(siteId);
                 String to = active;
                 if (closed || switching || siteId.equals(to) || !health.isUp(siteId, Service.QUEUE)
-                        || !health.isUp(to, Service.QUEUE)) {
+                        || !health.isUp(to, Service.QUEUE) || !holdsMessages(site(siteId))) {
                     return;
                 }
                 try {
@@ -1193,6 +1193,20 @@ public final class FailoverCloud implements Cloud {
             moved += n.get();
         }
         return moved;
+    }
+
+    /** Whether any known queue at {@code site} holds messages (so a sweep of an empty site costs no settle). */
+    private boolean holdsMessages(InterceptedSite site) {
+        for (String q : knownQueues) {
+            try {
+                if (site.queues().queueExists(q) && site.queues().approximateDepth(q) > 0) {
+                    return true;
+                }
+            } catch (CloudException e) {
+                return false; // the next recovery or sweep looks again
+            }
+        }
+        return false;
     }
 
     /** Makes messages a failed move received visible again at once, for the next sweep (best effort). */
