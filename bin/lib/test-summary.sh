@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Sums the surefire reports of every module: one line per module, then the closing line.
+# Sums the surefire reports of every module and the entry-point checks (bin/lib/entry-points.sh):
+# one line per module, then the closing line.
 cd "$(dirname "$0")/../.."
 python3 - <<'PY'
 import glob, os, xml.etree.ElementTree as ET
 rows = {}
-for f in sorted(glob.glob('*/target/surefire-reports/TEST-*.xml')):
-    module = f.split('/')[0]
+for f in sorted(glob.glob('*/target/surefire-reports/TEST-*.xml')) + sorted(glob.glob('target/entry-points/TEST-*.xml')):
+    module = 'entry-points' if f.startswith('target/') else f.split('/')[0]
     r = ET.parse(f).getroot()
     t, fl, er, sk = (int(r.get(k, 0)) for k in ('tests', 'failures', 'errors', 'skipped'))
     m = rows.setdefault(module, [0, 0, 0, 0])

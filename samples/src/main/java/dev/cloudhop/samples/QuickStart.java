@@ -22,9 +22,10 @@ import java.util.Map;
 /**
  * A tour of the neutral API over two configured sites, ending in a hand-made failover: reference data
  * published to both sites, orders through a queue into blobs, a DNS record pointing at the active site,
- * a node provisioned on the secondary, and the switch. The failover facade (issue 3) automates this.
+ * a node provisioned on the secondary, and the switch. The failover facade ({@code FailoverCloud}) automates this.
  *
- * <p>Run with {@code bin/demo} or {@code mvn -pl samples exec:java}; argument: the config file.
+ * <p>Run from the repository root with {@code bin/run samples dev.cloudhop.samples.QuickStart samples/quickstart.conf};
+ * argument: the config file (default {@code samples/quickstart.conf}).
  */
 public final class QuickStart {
 

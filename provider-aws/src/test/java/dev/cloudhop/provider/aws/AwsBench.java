@@ -27,9 +27,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * receive-and-delete (Cloudhop vs the SDK's {@code SqsClient}). The two sides alternate round by round, so
  * that drift of the emulator hits both alike; each prints its median and mean, and the ratio of medians.
  *
- * <p>Run (see README.md): {@code mvn -B -o -q -pl provider-aws test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=dev.cloudhop.provider.aws.AwsBench [-Dbench.target=moto]
- * [-Dbench.rounds=200]}. {@code CLOUDHOP_AWS_ENDPOINT} points it at your own endpoint instead.
+ * <p>Run from the repository root (see README.md): {@code bin/bench aws [localstack|moto] [rounds]}, which passes
+ * {@code -Dbench.target} and {@code -Dbench.rounds}. {@code CLOUDHOP_AWS_ENDPOINT} points it at your own endpoint
+ * instead.
  */
 public final class AwsBench {
 

@@ -16,12 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Throughput of the on-prem queue (embedded Artemis, durable journal on local disk), send and receive+ack,
- * in messages per second. Not part of the test run; run it with
- *
- * <pre>
- * cd provider-onprem &amp;&amp; mvn -q -o test-compile exec:java -Dexec.classpathScope=test \
- *     -Dexec.mainClass=dev.cloudhop.provider.onprem.QueueBenchmark [-Dexec.args="20000 256"]
- * </pre>
+ * in messages per second. Not part of the test run; run it from the repository root with
+ * {@code bin/bench queue [messages] [body-bytes]}.
  *
  * Arguments: messages per scenario (default 20,000), body bytes (default 256).
  */
