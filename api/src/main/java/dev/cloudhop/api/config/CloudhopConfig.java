@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A validated Cloudhop configuration: the sites and the (raw, for now) failover section.
+ * A validated Cloudhop configuration: the sites and the raw failover section (which the failover module reads).
  *
  * <p>The file is HOCON (a superset of JSON; see the README for an example):
  * <pre>{@code
