@@ -15,12 +15,10 @@ import dev.cloudhop.api.spi.SiteConfig;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +30,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * A validated Cloudhop configuration: the sites and the (raw, for now) failover section.
+ * A validated Cloudhop configuration: the sites and the raw failover section (which the failover module reads).
  *
  * <p>The file is HOCON (a superset of JSON; see the README for an example):
  * <pre>{@code
@@ -117,10 +115,7 @@ public final class CloudhopConfig {
     }
 
     private static CloudhopConfig orThrow(Validation<Seq<ConfigProblem>, CloudhopConfig> result) {
-        if (result.isInvalid()) {
-            throw new ConfigException(result.getError().asJava());
-        }
-        return result.get();
+        return ConfigProblem.orThrow(result);
     }
 
     /** Loads a file, returning every problem instead of throwing. */
@@ -155,7 +150,7 @@ public final class CloudhopConfig {
     }
 
     private static Validation<Seq<ConfigProblem>, CloudhopConfig> invalid(String source, String key, String message) {
-        return Validation.invalid(io.vavr.collection.List.of(new ConfigProblem(source, key, message)));
+        return ConfigProblem.invalid(source, key, message);
     }
 
     /** {@code CLOUDHOP_SITES_PRIMARY_REGION=x} becomes {@code sites.primary.region = x}. */
@@ -183,212 +178,125 @@ public final class CloudhopConfig {
     private static final class Loader {
         private final String source;
         private final Config config;
+        private final ConfigReader reader;
         private final Map<String, String> env;
         private final ProviderRegistry providers;
 
         Loader(String source, Config config, Map<String, String> env, ProviderRegistry providers) {
             this.source = source;
             this.config = config;
+            this.reader = ConfigReader.of(config, source, "");
             this.env = env;
             this.providers = providers;
         }
 
-        private <T> Validation<ConfigProblem, T> problem(String key, String message) {
-            return Validation.invalid(new ConfigProblem(source, key, message));
+        Validation<Seq<ConfigProblem>, CloudhopConfig> load() {
+            Validation<Seq<ConfigProblem>, Void> topLevel = ConfigProblem.all(new TreeSet<>(config.root().keySet()).stream()
+                    .filter(key -> !TOP_LEVEL.contains(key))
+                    .map(key -> reader.invalid(key, "unknown key; expected " + String.join(" or ", new TreeSet<>(TOP_LEVEL))))
+                    .toList());
+            return ConfigProblem.flatten(Validation.combine(topLevel, sites(), failover())
+                    .ap((ignored, sites, failover) -> new CloudhopConfig(source, sites, failover)));
         }
 
-        Validation<Seq<ConfigProblem>, CloudhopConfig> load() {
-            List<Validation<ConfigProblem, Object>> checks = new ArrayList<>();
-            for (String key : config.root().keySet()) {
-                if (!TOP_LEVEL.contains(key)) {
-                    checks.add(problem(key, "unknown key; expected " + String.join(" or ", new TreeSet<>(TOP_LEVEL))));
-                }
-            }
-            List<Validation<Seq<ConfigProblem>, SiteConfig>> siteChecks = new ArrayList<>();
+        private Validation<Seq<ConfigProblem>, List<SiteConfig>> sites() {
             if (!config.hasPath("sites")) {
-                checks.add(problem("sites", "missing; define at least one site, e.g. sites { primary { provider = local, region = eu } }"));
-            } else if (config.getValue("sites").valueType() != ConfigValueType.OBJECT) {
-                checks.add(problem("sites", "must be an object of sites by id"));
-            } else if (config.getObject("sites").isEmpty()) {
-                checks.add(problem("sites", "is empty; define at least one site"));
-            } else {
-                for (String id : new TreeSet<>(config.getObject("sites").keySet())) {
-                    siteChecks.add(site(id));
-                }
+                return reader.invalid("sites", "missing; define at least one site, e.g. sites { primary { provider = local, region = eu } }");
             }
-            Map<String, Object> failover = Map.of();
-            if (config.hasPath("failover")) {
-                if (config.getValue("failover").valueType() != ConfigValueType.OBJECT) {
-                    checks.add(problem("failover", "must be an object"));
-                } else {
-                    failover = java.util.Collections.unmodifiableMap(config.getObject("failover").unwrapped());
-                }
+            return reader.keys("sites", "sites by id")
+                    .flatMap(ids -> reader.check(!ids.isEmpty(), ids, "sites", "is empty; define at least one site"))
+                    .flatMap(ids -> Validation.traverse(ids, this::site))
+                    .map(Seq::asJava);
+        }
+
+        private Validation<Seq<ConfigProblem>, Map<String, Object>> failover() {
+            if (!config.hasPath("failover")) {
+                return Validation.valid(Map.of());
             }
-            Seq<ConfigProblem> problems = io.vavr.collection.List.ofAll(checks).filter(Validation::isInvalid)
-                    .map(Validation::getError)
-                    .appendAll(io.vavr.collection.List.ofAll(siteChecks).filter(Validation::isInvalid)
-                            .flatMap(Validation::getError));
-            if (!problems.isEmpty()) {
-                return Validation.invalid(problems);
-            }
-            List<SiteConfig> sites = siteChecks.stream().map(Validation::get).toList();
-            return Validation.valid(new CloudhopConfig(source, sites, failover));
+            return reader.check(config.getValue("failover").valueType() == ConfigValueType.OBJECT, "failover",
+                            "failover", "must be an object")
+                    .map(path -> java.util.Collections.unmodifiableMap(config.getObject(path).unwrapped()));
         }
 
         private Validation<Seq<ConfigProblem>, SiteConfig> site(String id) {
             String base = "sites." + id;
             String quotedBase = com.typesafe.config.ConfigUtil.joinPath("sites", id);
             if (!SITE_ID.matcher(id).matches()) {
-                return Validation.invalid(io.vavr.collection.List.of(new ConfigProblem(source, base,
-                        "site id must be 1 to 63 lower-case letters, digits or '-', starting with a letter")));
+                return reader.invalid(base, "site id must be 1 to 63 lower-case letters, digits or '-', starting with a letter");
             }
             ConfigValue raw = config.getValue(quotedBase);
             if (raw.valueType() != ConfigValueType.OBJECT) {
-                return Validation.invalid(io.vavr.collection.List.of(new ConfigProblem(source, base,
-                        "must be an object with provider, region and the provider's keys")));
+                return reader.invalid(base, "must be an object with provider, region and the provider's keys");
             }
-            Config site = config.getConfig(quotedBase);
-            Validation<ConfigProblem, CloudProvider> provider = provider(base, site);
-            Validation<ConfigProblem, String> region = site.hasPath("region")
-                    ? stringValue(base + ".region", site, "region")
-                    : problem(base + ".region", "missing; the region or data centre of this site");
-            Validation<Seq<ConfigProblem>, Map<String, Object>> values = provider.isValid()
-                    ? providerValues(base, site, provider.get())
-                    : Validation.valid(Map.of());
-            Seq<ConfigProblem> problems = io.vavr.collection.List.<ConfigProblem>empty()
-                    .appendAll(provider.isInvalid() ? io.vavr.collection.List.of(provider.getError()) : io.vavr.collection.List.empty())
-                    .appendAll(region.isInvalid() ? io.vavr.collection.List.of(region.getError()) : io.vavr.collection.List.empty())
-                    .appendAll(values.isInvalid() ? values.getError() : io.vavr.collection.List.empty());
-            if (!problems.isEmpty()) {
-                return Validation.invalid(problems);
-            }
-            return Validation.valid(new SiteConfig(new SiteInfo(id, provider.get().id(), region.get()), values.get()));
+            ConfigReader site = reader.section(quotedBase);
+            Validation<Seq<ConfigProblem>, CloudProvider> provider = provider(site);
+            Validation<Seq<ConfigProblem>, String> region = site.requiredString("region",
+                    "the region or data centre of this site");
+            Validation<Seq<ConfigProblem>, Map<String, Object>> values = provider.fold(
+                    problems -> Validation.valid(Map.of()),
+                    p -> providerValues(base, config.getConfig(quotedBase), p));
+            return ConfigProblem.flatten(Validation.combine(provider, region, values)
+                    .ap((p, r, v) -> new SiteConfig(new SiteInfo(id, p.id(), r), v, source)));
         }
 
-        private Validation<ConfigProblem, CloudProvider> provider(String base, Config site) {
-            String key = base + ".provider";
+        private Validation<Seq<ConfigProblem>, CloudProvider> provider(ConfigReader site) {
             String available = providers.ids().isEmpty() ? "none on the class path" : String.join(", ", providers.ids());
-            if (!site.hasPath("provider")) {
-                return problem(key, "missing; available providers: " + available);
-            }
-            Validation<ConfigProblem, String> id = stringValue(key, site, "provider");
-            if (id.isInvalid()) {
-                return Validation.invalid(id.getError());
-            }
-            return providers.find(id.get()).<Validation<ConfigProblem, CloudProvider>>map(Validation::valid)
-                    .orElseGet(() -> problem(key, "unknown provider '" + id.get() + "'; available providers: " + available
-                            + suggestion(id.get(), providers.ids())));
-        }
-
-        private Validation<ConfigProblem, String> stringValue(String key, Config site, String path) {
-            try {
-                String value = site.getString(path);
-                return value.isBlank() ? problem(key, "must not be blank") : Validation.valid(value);
-            } catch (com.typesafe.config.ConfigException e) {
-                return problem(key, "must be a string");
-            }
+            return site.requiredString("provider", "available providers: " + available)
+                    .flatMap(id -> providers.find(id).<Validation<Seq<ConfigProblem>, CloudProvider>>map(Validation::valid)
+                            .orElseGet(() -> site.invalid("provider", "unknown provider '" + id + "'; available providers: "
+                                    + available + suggestion(id, providers.ids()))));
         }
 
         private Validation<Seq<ConfigProblem>, Map<String, Object>> providerValues(String base, Config site,
                                                                                    CloudProvider provider) {
-            List<ConfigProblem> problems = new ArrayList<>();
+            ConfigReader reader = ConfigReader.of(site, source, base + ".");
             Map<String, ConfigKey> known = provider.configKeys().stream()
                     .collect(Collectors.toMap(ConfigKey::name, k -> k, (a, b) -> a, LinkedHashMap::new));
-            for (Map.Entry<String, ConfigValue> entry : site.entrySet()) {
-                String path = entry.getKey();
-                if (!SITE_KEYS.contains(path) && !known.containsKey(path)) {
-                    String knownKeys = known.isEmpty() ? "it takes no other keys" : "known keys: " + String.join(", ", known.keySet());
-                    problems.add(new ConfigProblem(source, base + "." + path, "unknown key for provider "
-                            + provider.id() + "; " + knownKeys + suggestion(path, known.keySet())));
-                }
-            }
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (ConfigKey key : known.values()) {
-                String full = base + "." + key.name();
-                if (!site.hasPath(key.name())) {
-                    if (key.required()) {
-                        problems.add(new ConfigProblem(source, full, "missing; required by provider " + provider.id()
-                                + ": " + key.description()));
-                        continue;
-                    }
-                    if (key.defaultValue().isEmpty()) {
-                        continue;
-                    }
-                }
-                Config holder = site.hasPath(key.name()) ? site
-                        : ConfigFactory.parseMap(Map.of(key.name(), key.defaultValue().get()));
-                Validation<ConfigProblem, Object> value = typed(full, holder, key);
-                if (value.isValid()) {
-                    values.put(key.name(), value.get());
-                } else {
-                    problems.add(value.getError());
-                }
-            }
-            return problems.isEmpty() ? Validation.valid(values) : Validation.invalid(io.vavr.collection.List.ofAll(problems));
+            String knownKeys = known.isEmpty() ? "it takes no other keys" : "known keys: " + String.join(", ", known.keySet());
+            Validation<Seq<ConfigProblem>, Void> unknown = ConfigProblem.all(site.entrySet().stream()
+                    .map(Map.Entry::getKey).sorted()
+                    .filter(path -> !SITE_KEYS.contains(path) && !known.containsKey(path))
+                    .map(path -> reader.invalid(path, "unknown key for provider " + provider.id() + "; " + knownKeys
+                            + suggestion(path, known.keySet())))
+                    .toList());
+            Validation<Seq<ConfigProblem>, Seq<Optional<Map.Entry<String, Object>>>> values = Validation.traverse(
+                    known.values(), key -> value(reader, site, provider, key)
+                            .map(v -> v.map(value -> Map.entry(key.name(), value))));
+            return ConfigProblem.flatten(Validation.combine(unknown, values).ap((ignored, entries) -> {
+                Map<String, Object> typed = new LinkedHashMap<>();
+                entries.forEach(e -> e.ifPresent(entry -> typed.put(entry.getKey(), entry.getValue())));
+                return typed;
+            }));
         }
 
-        private Validation<ConfigProblem, Object> typed(String full, Config holder, ConfigKey key) {
+        /** The typed value of one provider key; its default when unset; empty when unset without default. */
+        private Validation<Seq<ConfigProblem>, Optional<Object>> value(ConfigReader reader, Config site,
+                                                                        CloudProvider provider, ConfigKey key) {
+            if (!site.hasPath(key.name())) {
+                if (key.required()) {
+                    return reader.invalid(key.name(), "missing; required by provider " + provider.id() + ": "
+                            + key.description());
+                }
+                if (key.defaultValue().isEmpty()) {
+                    return Validation.valid(Optional.empty());
+                }
+                reader = ConfigReader.of(ConfigFactory.parseMap(Map.of(key.name(), key.defaultValue().get())),
+                        reader.source(), reader.key(""));
+            }
             String path = key.name();
-            try {
-                return switch (key.type()) {
-                    case STRING -> Validation.valid(holder.getString(path));
-                    case INT -> Validation.valid(holder.getInt(path));
-                    case BOOLEAN -> Validation.valid(holder.getBoolean(path));
-                    case DURATION -> Validation.valid(holder.getDuration(path));
-                    case BYTES -> Validation.valid(holder.getBytes(path));
-                    case PATH -> Validation.valid(Path.of(holder.getString(path)));
-                    case URI -> uri(full, holder.getString(path));
-                    case SECRET -> secret(full, holder.getString(path));
-                };
-            } catch (com.typesafe.config.ConfigException e) {
-                String what = switch (key.type()) {
-                    case STRING, PATH -> "a string";
-                    case INT -> "a whole number";
-                    case BOOLEAN -> "true or false";
-                    case DURATION -> "a duration such as 5 s or 250 ms";
-                    case BYTES -> "a size such as 64 MiB";
-                    case URI -> "an absolute URI";
-                    case SECRET -> "a reference env:NAME, file:PATH or literal:VALUE";
-                };
-                return problem(full, "must be " + what + " (" + key.description() + ")");
-            } catch (RuntimeException e) {
-                return problem(full, "invalid value: " + Secret.redactUserInfo(e.getMessage()));
-            }
-        }
-
-        private Validation<ConfigProblem, Object> uri(String full, String text) {
-            try {
-                URI uri = new URI(text);
-                if (!uri.isAbsolute() || uri.getHost() == null) {
-                    return problem(full, "must be an absolute URI with a host, such as http://127.0.0.1:4566; was "
-                            + (text.contains("@") ? "a value with user information (not shown)" : "'" + text + "'"));
-                }
-                return Validation.valid(uri);
-            } catch (URISyntaxException e) {
-                return problem(full, "is not a valid URI: " + e.getReason());
-            }
-        }
-
-        private Validation<ConfigProblem, Object> secret(String full, String reference) {
-            if (reference.startsWith("env:")) {
-                String name = reference.substring(4);
-                String value = env.get(name);
-                return value == null
-                        ? problem(full, "environment variable " + name + " is not set")
-                        : Validation.valid(new Secret(reference, value));
-            }
-            if (reference.startsWith("file:")) {
-                Path file = Path.of(reference.substring(5));
-                try {
-                    return Validation.valid(new Secret(reference, Files.readString(file, StandardCharsets.UTF_8).strip()));
-                } catch (IOException e) {
-                    return problem(full, "cannot read secret file " + file);
-                }
-            }
-            if (reference.startsWith("literal:")) {
-                return Validation.valid(new Secret(reference, reference.substring(8)));
-            }
-            return problem(full, "must be a reference env:NAME, file:PATH or literal:VALUE (the value is not shown)");
+            Validation<Seq<ConfigProblem>, ? extends Optional<?>> value = switch (key.type()) {
+                case STRING -> reader.string(path);
+                case INT -> reader.integer(path, 0).map(Optional::of);
+                case BOOLEAN -> reader.bool(path, false).map(Optional::of);
+                case DURATION -> reader.duration(path, Duration.ZERO).map(Optional::of);
+                case BYTES -> reader.bytes(path);
+                case PATH -> reader.path(path);
+                case URI -> reader.uri(path);
+                case SECRET -> reader.secret(path, env);
+            };
+            return value.<Seq<ConfigProblem>, Optional<Object>>bimap(
+                    problems -> problems.map(p -> new ConfigProblem(p.source(), p.key(), p.message() + " (" + key.description() + ")")),
+                    v -> v.map(Object.class::cast));
         }
     }
 

@@ -1,6 +1,9 @@
 package dev.cloudhop.api.spi;
 
 import dev.cloudhop.api.SiteInfo;
+import dev.cloudhop.api.config.ConfigProblem;
+import io.vavr.collection.Seq;
+import io.vavr.control.Validation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,14 +20,52 @@ public final class SiteConfig {
 
     private final SiteInfo info;
     private final Map<String, Object> values;
+    private final String source;
 
     /**
+     * A site whose problems name it rather than a file: {@code site ID (provider P)}.
+     *
      * @param info   the site
      * @param values typed values by key: String, Integer, Boolean, Duration, Long (bytes), URI, Path or Secret
      */
     public SiteConfig(SiteInfo info, Map<String, Object> values) {
+        this(info, values, "site " + info.id() + " (provider " + info.provider() + ")");
+    }
+
+    /**
+     * @param info   the site
+     * @param values typed values by key: String, Integer, Boolean, Duration, Long (bytes), URI, Path or Secret
+     * @param source the file (or other origin) the site was read from, named in problems
+     */
+    public SiteConfig(SiteInfo info, Map<String, Object> values, String source) {
         this.info = Objects.requireNonNull(info, "info");
         this.values = Map.copyOf(values);
+        this.source = Objects.requireNonNull(source, "source");
+    }
+
+    /** The file (or other origin) this site was read from. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * A problem with one of this site's keys, naming the file and the full key ({@code sites.ID.KEY}): for a
+     * provider's checks across keys, reported with the other problems as a {@code Validation}.
+     *
+     * @param key the key relative to the site, e.g. {@code blob.endpoint}
+     */
+    public ConfigProblem problem(String key, String message) {
+        return new ConfigProblem(source, "sites." + info.id() + "." + key, message);
+    }
+
+    /** An invalid result with {@link #problem(String, String)}. */
+    public <T> Validation<Seq<ConfigProblem>, T> invalid(String key, String message) {
+        return problem(key, message).invalid();
+    }
+
+    /** {@code value} when {@code ok}, else {@link #problem(String, String)}. */
+    public <T> Validation<Seq<ConfigProblem>, T> check(boolean ok, T value, String key, String message) {
+        return ok ? Validation.valid(value) : invalid(key, message);
     }
 
     /** The site. */

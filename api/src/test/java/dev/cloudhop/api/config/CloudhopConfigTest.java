@@ -109,6 +109,20 @@ class CloudhopConfigTest {
     }
 
     @Test
+    void problemsOfDifferentSectionsAreReportedTogether() {
+        assertThatThrownBy(() -> CloudhopConfig.parse("""
+                sites { a { provider = remote, region = r, endpoint = "http://h:1", credentials.key = "env:K", retries = many } }
+                failover = [a]
+                colour = blue
+                """, "sections.conf", Map.of("K", "k"), providers))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(ConfigProblem::toString)
+                        .containsExactly("sections.conf: colour: unknown key; expected failover or sites",
+                                "sections.conf: sites.a.retries: must be a whole number (retries)",
+                                "sections.conf: failover: must be an object"));
+    }
+
+    @Test
     void missingRequiredKeysNameTheProviderAndPurpose() {
         assertThatThrownBy(() -> CloudhopConfig.parse("sites { a { provider = remote, region = r } }", "m.conf", Map.of(), providers))
                 .hasMessageContaining("m.conf: sites.a.endpoint: missing; required by provider remote: the service endpoint")

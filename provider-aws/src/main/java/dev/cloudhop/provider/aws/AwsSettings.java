@@ -1,8 +1,12 @@
 package dev.cloudhop.provider.aws;
 
 import dev.cloudhop.api.SiteInfo;
+import dev.cloudhop.api.config.ConfigException;
+import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.api.spi.Secret;
 import dev.cloudhop.api.spi.SiteConfig;
+import io.vavr.collection.Seq;
+import io.vavr.control.Validation;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,7 +25,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * One AWS site's validated settings, and the AWS SDK clients built from them. Immutable; {@link #toString()}
+ * One AWS site's validated settings (every inconsistency between keys reported at once), and the AWS SDK clients built from them. Immutable; {@link #toString()}
  * shows secret references only.
  */
 record AwsSettings(SiteInfo site, Optional<URI> endpoint, Map<String, String> env, Optional<Secret> accessKey,
@@ -32,33 +36,42 @@ record AwsSettings(SiteInfo site, Optional<URI> endpoint, Map<String, String> en
     AwsSettings {
         Objects.requireNonNull(site, "site");
         env = Map.copyOf(env);
-        if (accessKey.isPresent() != secretKey.isPresent()) {
-            throw new IllegalArgumentException("site " + site.id() + ": set both " + AwsProvider.ACCESS_KEY + " and "
-                    + AwsProvider.SECRET_KEY + ", or neither (then the default credential chain is used)");
-        }
-        if (maxAttempts < 1) {
-            throw new IllegalArgumentException("site " + site.id() + ": " + AwsProvider.MAX_ATTEMPTS
-                    + " must be at least 1, was " + maxAttempts);
-        }
-        if (maxMessageBytes < 1) {
-            throw new IllegalArgumentException("site " + site.id() + ": " + AwsProvider.MAX_MESSAGE_SIZE
-                    + " must be positive");
-        }
     }
 
-    /** The settings of a configured site; {@code env} supplies {@code AWS_ENDPOINT_URL*}. */
+    /**
+     * The settings of a configured site; {@code env} supplies {@code AWS_ENDPOINT_URL*}.
+     *
+     * @throws ConfigException naming every inconsistent key
+     */
     static AwsSettings from(SiteConfig config, Map<String, String> env) {
-        return new AwsSettings(config.info(), config.uri(AwsProvider.ENDPOINT), env,
-                config.secret(AwsProvider.ACCESS_KEY), config.secret(AwsProvider.SECRET_KEY),
-                config.string(AwsProvider.PROFILE),
-                config.duration(AwsProvider.CONNECT_TIMEOUT).orElse(Duration.ofSeconds(5)),
-                config.duration(AwsProvider.READ_TIMEOUT).orElse(Duration.ofSeconds(30)),
-                config.integer(AwsProvider.MAX_ATTEMPTS).orElse(3),
-                config.bool(AwsProvider.PATH_STYLE).orElse(false),
-                config.bool(AwsProvider.CONDITIONAL_WRITES).orElse(true),
-                Math.toIntExact(config.bytes(AwsProvider.MAX_MESSAGE_SIZE).orElse(256L * 1024)),
-                config.duration(AwsProvider.DEDUP_WINDOW).orElse(Duration.ofMinutes(5)),
-                config.string(AwsProvider.FIFO_GROUP).orElse("cloudhop"));
+        return ConfigProblem.orThrow(validate(config, env));
+    }
+
+    /** The settings of a configured site, or every inconsistency between its keys. */
+    static Validation<Seq<ConfigProblem>, AwsSettings> validate(SiteConfig config, Map<String, String> env) {
+        Optional<Secret> accessKey = config.secret(AwsProvider.ACCESS_KEY);
+        Optional<Secret> secretKey = config.secret(AwsProvider.SECRET_KEY);
+        int maxAttempts = config.integer(AwsProvider.MAX_ATTEMPTS).orElse(3);
+        long maxMessageBytes = config.bytes(AwsProvider.MAX_MESSAGE_SIZE).orElse(256L * 1024);
+        return ConfigProblem.flatten(Validation.combine(
+                config.check(accessKey.isPresent() == secretKey.isPresent(), accessKey,
+                        accessKey.isPresent() ? AwsProvider.SECRET_KEY : AwsProvider.ACCESS_KEY,
+                        "missing; set both " + AwsProvider.ACCESS_KEY + " and " + AwsProvider.SECRET_KEY
+                                + ", or neither (then the default credential chain is used)"),
+                config.check(maxAttempts >= 1, maxAttempts, AwsProvider.MAX_ATTEMPTS,
+                        "must be at least 1, was " + maxAttempts),
+                config.check(maxMessageBytes >= 1 && maxMessageBytes <= Integer.MAX_VALUE, maxMessageBytes,
+                        AwsProvider.MAX_MESSAGE_SIZE, "must be between 1 byte and 2 GiB, was " + maxMessageBytes + " bytes"))
+                .ap((access, attempts, messageBytes) -> new AwsSettings(config.info(), config.uri(AwsProvider.ENDPOINT),
+                        env, access, secretKey, config.string(AwsProvider.PROFILE),
+                        config.duration(AwsProvider.CONNECT_TIMEOUT).orElse(Duration.ofSeconds(5)),
+                        config.duration(AwsProvider.READ_TIMEOUT).orElse(Duration.ofSeconds(30)),
+                        attempts,
+                        config.bool(AwsProvider.PATH_STYLE).orElse(false),
+                        config.bool(AwsProvider.CONDITIONAL_WRITES).orElse(true),
+                        Math.toIntExact(messageBytes),
+                        config.duration(AwsProvider.DEDUP_WINDOW).orElse(Duration.ofMinutes(5)),
+                        config.string(AwsProvider.FIFO_GROUP).orElse("cloudhop"))));
     }
 
     /**

@@ -80,12 +80,22 @@ class AwsProviderTest {
     }
 
     @Test
+    void inconsistentKeysAreReportedTogether() {
+        assertThatThrownBy(() -> AwsSettings.from(config(Map.of("credentials.secret-key", new Secret("env:S", "s"),
+                "max-attempts", 0)), Map.of()))
+                .isInstanceOfSatisfying(dev.cloudhop.api.config.ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(dev.cloudhop.api.config.ConfigProblem::key)
+                        .containsExactly("sites.s.credentials.access-key", "sites.s.max-attempts"));
+    }
+
+    @Test
     void credentialsComeInPairsAndNeverShow() {
         Secret key = new Secret("literal:AKIDEXAMPLE", "AKIDEXAMPLE");
         Secret secret = new Secret("env:MY_SECRET", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
         assertThatThrownBy(() -> AwsSettings.from(config(Map.of("credentials.access-key", key)), Map.of()))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("credentials.access-key").hasMessageContaining("credentials.secret-key");
+                .isInstanceOf(dev.cloudhop.api.config.ConfigException.class)
+                .hasMessageContaining("credentials.access-key").hasMessageContaining("credentials.secret-key")
+                .hasMessageNotContaining("AKIDEXAMPLE");
 
         AwsSettings settings = AwsSettings.from(config(Map.of("credentials.access-key", key,
                 "credentials.secret-key", secret)), Map.of());

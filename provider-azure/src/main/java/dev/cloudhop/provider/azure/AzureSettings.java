@@ -1,8 +1,12 @@
 package dev.cloudhop.provider.azure;
 
 import dev.cloudhop.api.SiteInfo;
+import dev.cloudhop.api.config.ConfigException;
+import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.api.spi.Secret;
 import dev.cloudhop.api.spi.SiteConfig;
+import io.vavr.collection.Seq;
+import io.vavr.control.Validation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,22 +30,37 @@ record AzureSettings(SiteInfo site, String account, Optional<Secret> accountKey,
         Objects.requireNonNull(account, "account");
     }
 
+    /**
+     * The settings of a configured site.
+     *
+     * @throws ConfigException naming every invalid key
+     */
     static AzureSettings from(SiteConfig c) {
-        String account = c.string(AzureKeys.ACCOUNT).orElseThrow(() -> new IllegalStateException(
-                "site " + c.id() + " has no " + AzureKeys.ACCOUNT));
-        return new AzureSettings(c.info(), account, c.secret(AzureKeys.ACCOUNT_KEY), c.secret(AzureKeys.SAS),
-                c.uri(AzureKeys.BLOB_ENDPOINT).orElse(URI.create("https://" + account + ".blob.core.windows.net")),
-                c.uri(AzureKeys.QUEUE_ENDPOINT).orElse(URI.create("https://" + account + ".queue.core.windows.net")),
-                c.bytes(AzureKeys.MULTIPART_THRESHOLD).orElse(32L << 20),
-                c.duration(AzureKeys.DEDUP_WINDOW).orElse(Duration.ofMinutes(10)),
-                c.string(AzureKeys.DEDUP_CONTAINER).orElse("cloudhop-dedup"),
-                c.string(AzureKeys.SUBSCRIPTION), c.string(AzureKeys.TENANT), c.string(AzureKeys.CLIENT_ID),
-                c.secret(AzureKeys.CLIENT_SECRET), c.string(AzureKeys.RESOURCE_GROUP),
-                c.uri(AzureKeys.ARM_ENDPOINT).orElse(URI.create("https://management.azure.com/")),
-                c.uri(AzureKeys.AUTHORITY_HOST).orElse(URI.create("https://login.microsoftonline.com/")),
-                c.path(AzureKeys.TRUSTED_CERTIFICATES), c.string(AzureKeys.SUBNET_ID),
-                c.string(AzureKeys.ADMIN_USER).orElse("cloudhop"), c.string(AzureKeys.SSH_PUBLIC_KEY),
-                c.duration(AzureKeys.TIMEOUT).orElse(Duration.ofSeconds(30)), c.integer(AzureKeys.RETRIES).orElse(3));
+        return ConfigProblem.orThrow(validate(c));
+    }
+
+    /** The settings of a configured site, or every problem with its keys. */
+    static Validation<Seq<ConfigProblem>, AzureSettings> validate(SiteConfig c) {
+        Duration timeout = c.duration(AzureKeys.TIMEOUT).orElse(Duration.ofSeconds(30));
+        int retries = c.integer(AzureKeys.RETRIES).orElse(3);
+        return ConfigProblem.flatten(Validation.combine(
+                c.string(AzureKeys.ACCOUNT).<Validation<Seq<ConfigProblem>, String>>map(Validation::valid)
+                        .orElseGet(() -> c.invalid(AzureKeys.ACCOUNT, "missing; the storage account name")),
+                c.check(!timeout.isNegative() && !timeout.isZero(), timeout, AzureKeys.TIMEOUT, "must be positive, was " + timeout),
+                c.check(retries >= 0, retries, AzureKeys.RETRIES, "must not be negative, was " + retries))
+                .ap((account, t, r) -> new AzureSettings(c.info(), account, c.secret(AzureKeys.ACCOUNT_KEY),
+                        c.secret(AzureKeys.SAS),
+                        c.uri(AzureKeys.BLOB_ENDPOINT).orElse(URI.create("https://" + account + ".blob.core.windows.net")),
+                        c.uri(AzureKeys.QUEUE_ENDPOINT).orElse(URI.create("https://" + account + ".queue.core.windows.net")),
+                        c.bytes(AzureKeys.MULTIPART_THRESHOLD).orElse(32L << 20),
+                        c.duration(AzureKeys.DEDUP_WINDOW).orElse(Duration.ofMinutes(10)),
+                        c.string(AzureKeys.DEDUP_CONTAINER).orElse("cloudhop-dedup"),
+                        c.string(AzureKeys.SUBSCRIPTION), c.string(AzureKeys.TENANT), c.string(AzureKeys.CLIENT_ID),
+                        c.secret(AzureKeys.CLIENT_SECRET), c.string(AzureKeys.RESOURCE_GROUP),
+                        c.uri(AzureKeys.ARM_ENDPOINT).orElse(URI.create("https://management.azure.com/")),
+                        c.uri(AzureKeys.AUTHORITY_HOST).orElse(URI.create("https://login.microsoftonline.com/")),
+                        c.path(AzureKeys.TRUSTED_CERTIFICATES), c.string(AzureKeys.SUBNET_ID),
+                        c.string(AzureKeys.ADMIN_USER).orElse("cloudhop"), c.string(AzureKeys.SSH_PUBLIC_KEY), t, r)));
     }
 
     /** Whether Resource Manager (DNS, Traffic Manager, compute) is configured. */

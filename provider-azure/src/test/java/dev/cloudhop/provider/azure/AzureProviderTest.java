@@ -48,6 +48,18 @@ class AzureProviderTest {
     }
 
     @Test
+    void invalidKeysAreReportedTogether() {
+        assertThatThrownBy(() -> AzureSettings.from(new dev.cloudhop.api.spi.SiteConfig(
+                new dev.cloudhop.api.SiteInfo("p", "azure", "westeurope"),
+                java.util.Map.of(AzureKeys.RETRIES, -1, AzureKeys.TIMEOUT, java.time.Duration.ZERO), "p.conf")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .extracting(Object::toString)
+                        .containsExactly("p.conf: sites.p." + AzureKeys.ACCOUNT + ": missing; the storage account name",
+                                "p.conf: sites.p." + AzureKeys.TIMEOUT + ": must be positive, was PT0S",
+                                "p.conf: sites.p." + AzureKeys.RETRIES + ": must not be negative, was -1"));
+    }
+
+    @Test
     void aSiteWithoutAnAccountIsAConfigErrorNamingTheKey() {
         assertThatThrownBy(() -> AzureSites.open("sites { p { provider = azure, region = westeurope } }"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining(AzureKeys.ACCOUNT);

@@ -9,6 +9,8 @@ import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.api.dns.DnsNames;
 import dev.cloudhop.api.spi.Secret;
 import dev.cloudhop.api.spi.SiteConfig;
+import io.vavr.collection.Seq;
+import io.vavr.control.Validation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -86,24 +88,38 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
      * @throws ConfigException naming every inconsistent key at once
      */
     static OnPremSettings from(SiteConfig config) {
-        Problems problems = new Problems(config);
-        Optional<Blob> blob = blob(config, problems);
-        Optional<Queue> queue = queue(config, problems);
-        Optional<Dns> dns = dns(config, problems);
-        Optional<Compute> compute = compute(config);
-        problems.throwIfAny();
-        return new OnPremSettings(config.info(), blob, queue, dns, compute);
+        return ConfigProblem.orThrow(validate(config));
     }
 
-    private static Optional<Blob> blob(SiteConfig c, Problems problems) {
+    /** Reads and cross-checks a site's keys, returning every inconsistency instead of throwing. */
+    static Validation<Seq<ConfigProblem>, OnPremSettings> validate(SiteConfig config) {
+        return ConfigProblem.flatten(Validation.combine(blob(config), queue(config), dns(config),
+                        Validation.<Seq<ConfigProblem>, Optional<Compute>>valid(compute(config)))
+                .ap((blob, queue, dns, compute) -> new OnPremSettings(config.info(), blob, queue, dns, compute)));
+    }
+
+    /** {@code value} once every check passed, else the problems of all of them. */
+    private static <T> Validation<Seq<ConfigProblem>, T> after(List<Validation<Seq<ConfigProblem>, Void>> checks, T value) {
+        return ConfigProblem.all(checks).map(ignored -> value);
+    }
+
+    /** Adds {@code result} to the checks; its value, if it has one. */
+    private static <T> Optional<T> keep(List<Validation<Seq<ConfigProblem>, Void>> checks,
+                                        Validation<Seq<ConfigProblem>, T> result) {
+        checks.add(result.map(ignored -> null));
+        return result.isValid() ? Optional.of(result.get()) : Optional.empty();
+    }
+
+    private static Validation<Seq<ConfigProblem>, Optional<Blob>> blob(SiteConfig c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
         String kindText = c.string(BLOB_KIND).orElse("filesystem").trim().toLowerCase(Locale.ROOT);
         BlobKind kind;
         switch (kindText) {
             case "filesystem" -> kind = BlobKind.FILESYSTEM;
             case "s3" -> kind = BlobKind.S3;
             default -> {
-                problems.add(BLOB_KIND, "must be 'filesystem' or 's3', was '" + kindText + "'");
-                return Optional.empty();
+                checks.add(c.invalid(BLOB_KIND, "must be 'filesystem' or 's3', was '" + kindText + "'"));
+                return after(checks, Optional.empty());
             }
         }
         Optional<Path> directory = c.path(BLOB_DIRECTORY);
@@ -114,123 +130,125 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
         Duration timeout = c.duration(BLOB_TIMEOUT).orElse(Duration.ofSeconds(30));
         int retries = c.integer(BLOB_RETRIES).orElse(2);
         if (timeout.isNegative() || timeout.isZero()) {
-            problems.add(BLOB_TIMEOUT, "must be positive, was " + timeout);
+            checks.add(c.invalid(BLOB_TIMEOUT, "must be positive, was " + timeout));
         }
         if (retries < 0) {
-            problems.add(BLOB_RETRIES, "must not be negative, was " + retries);
+            checks.add(c.invalid(BLOB_RETRIES, "must not be negative, was " + retries));
         }
         if (kind == BlobKind.FILESYSTEM) {
             if (endpoint.isPresent()) {
-                problems.add(BLOB_ENDPOINT, "is only used with blob.kind = s3 (blob.kind is filesystem)");
+                checks.add(c.invalid(BLOB_ENDPOINT, "is only used with blob.kind = s3 (blob.kind is filesystem)"));
             }
             if (access.isPresent() || secret.isPresent()) {
-                problems.add(access.isPresent() ? BLOB_ACCESS_KEY : BLOB_SECRET_KEY,
-                        "is only used with blob.kind = s3 (blob.kind is filesystem)");
+                checks.add(c.invalid(access.isPresent() ? BLOB_ACCESS_KEY : BLOB_SECRET_KEY,
+                        "is only used with blob.kind = s3 (blob.kind is filesystem)"));
             }
             if (directory.isEmpty()) {
-                return Optional.empty();
+                return after(checks, Optional.empty());
             }
             if (!directory.get().isAbsolute()) {
-                problems.add(BLOB_DIRECTORY, "must be an absolute path, was '" + directory.get() + "'");
+                checks.add(c.invalid(BLOB_DIRECTORY, "must be an absolute path, was '" + directory.get() + "'"));
             }
-            return Optional.of(new Blob(kind, directory.map(Path::normalize), fsync, Optional.empty(), Optional.empty(),
-                    Optional.empty(), timeout, retries));
+            return after(checks, Optional.of(new Blob(kind, directory.map(Path::normalize), fsync, Optional.empty(), Optional.empty(),
+                    Optional.empty(), timeout, retries)));
         }
         if (directory.isPresent()) {
-            problems.add(BLOB_DIRECTORY, "is only used with blob.kind = filesystem (blob.kind is s3)");
+            checks.add(c.invalid(BLOB_DIRECTORY, "is only used with blob.kind = filesystem (blob.kind is s3)"));
         }
         if (endpoint.isEmpty()) {
-            problems.add(BLOB_ENDPOINT, "missing; blob.kind = s3 needs the store's endpoint, e.g. http://minio:9000");
+            checks.add(c.invalid(BLOB_ENDPOINT, "missing; blob.kind = s3 needs the store's endpoint, e.g. http://minio:9000"));
         }
         if (access.isEmpty()) {
-            problems.add(BLOB_ACCESS_KEY, "missing; blob.kind = s3 needs an access key id");
+            checks.add(c.invalid(BLOB_ACCESS_KEY, "missing; blob.kind = s3 needs an access key id"));
         }
         if (secret.isEmpty()) {
-            problems.add(BLOB_SECRET_KEY, "missing; blob.kind = s3 needs a secret access key");
+            checks.add(c.invalid(BLOB_SECRET_KEY, "missing; blob.kind = s3 needs a secret access key"));
         }
-        return Optional.of(new Blob(kind, Optional.empty(), fsync, endpoint, access, secret, timeout, retries));
+        return after(checks, Optional.of(new Blob(kind, Optional.empty(), fsync, endpoint, access, secret, timeout, retries)));
     }
 
-    private static Optional<Queue> queue(SiteConfig c, Problems problems) {
+    private static Validation<Seq<ConfigProblem>, Optional<Queue>> queue(SiteConfig c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
         Optional<URI> url = c.uri(QUEUE_URL);
         Optional<Path> journal = c.path(QUEUE_JOURNAL);
         Optional<String> user = c.string(QUEUE_USER);
         Optional<Secret> password = c.secret(QUEUE_PASSWORD);
         Optional<URI> listen = c.uri(QUEUE_LISTEN);
         if (listen.isPresent() && journal.isEmpty()) {
-            problems.add(QUEUE_LISTEN, "is only used with the embedded broker (queue.journal-directory)");
+            checks.add(c.invalid(QUEUE_LISTEN, "is only used with the embedded broker (queue.journal-directory)"));
         }
         listen.ifPresent(u -> {
             if (!"tcp".equalsIgnoreCase(u.getScheme()) || u.getPort() < 0) {
-                problems.add(QUEUE_LISTEN, "must be tcp://host:port, was '" + u + "'");
+                checks.add(c.invalid(QUEUE_LISTEN, "must be tcp://host:port, was '" + u + "'"));
             }
         });
         if (url.isPresent() && journal.isPresent()) {
-            problems.add(QUEUE_JOURNAL, "cannot be combined with queue.url: set queue.url for a remote broker or "
-                    + "queue.journal-directory for the embedded one");
+            checks.add(c.invalid(QUEUE_JOURNAL, "cannot be combined with queue.url: set queue.url for a remote broker or "
+                    + "queue.journal-directory for the embedded one"));
         }
         if (url.isEmpty() && (user.isPresent() || password.isPresent())) {
-            problems.add(user.isPresent() ? QUEUE_USER : QUEUE_PASSWORD,
-                    "is only used with a remote broker (queue.url)");
+            checks.add(c.invalid(user.isPresent() ? QUEUE_USER : QUEUE_PASSWORD,
+                    "is only used with a remote broker (queue.url)"));
         }
         url.ifPresent(u -> {
             String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
             if (!List.of("tcp", "ssl").contains(scheme) || u.getPort() < 0) {
-                problems.add(QUEUE_URL, "must be tcp://host:port (or ssl://host:port) of an Artemis acceptor, was '"
-                        + u + "'");
+                checks.add(c.invalid(QUEUE_URL, "must be tcp://host:port (or ssl://host:port) of an Artemis acceptor, was '"
+                        + u + "'"));
             }
         });
         journal.ifPresent(j -> {
             if (!j.isAbsolute()) {
-                problems.add(QUEUE_JOURNAL, "must be an absolute path, was '" + j + "'");
+                checks.add(c.invalid(QUEUE_JOURNAL, "must be an absolute path, was '" + j + "'"));
             }
         });
         String mode = c.string(QUEUE_SEND_MODE).orElse("durable").trim().toLowerCase(Locale.ROOT);
         if (!List.of("durable", "async").contains(mode)) {
-            problems.add(QUEUE_SEND_MODE, "must be 'durable' or 'async', was '" + mode + "'");
+            checks.add(c.invalid(QUEUE_SEND_MODE, "must be 'durable' or 'async', was '" + mode + "'"));
         }
         long maxBytes = c.bytes(QUEUE_MAX_MESSAGE).orElse(256L * 1024);
         if (maxBytes < 1 || maxBytes > 8L << 20) {
-            problems.add(QUEUE_MAX_MESSAGE, "must be between 1 byte and 8 MiB, was " + maxBytes + " bytes");
+            checks.add(c.invalid(QUEUE_MAX_MESSAGE, "must be between 1 byte and 8 MiB, was " + maxBytes + " bytes"));
         }
         int cache = c.integer(QUEUE_DEDUP_CACHE).orElse(20_000);
         if (cache < 1) {
-            problems.add(QUEUE_DEDUP_CACHE, "must be at least 1, was " + cache);
+            checks.add(c.invalid(QUEUE_DEDUP_CACHE, "must be at least 1, was " + cache));
         }
         Duration window = c.duration(QUEUE_DEDUP_WINDOW).orElse(Duration.ofMinutes(5));
         if (window.isNegative() || window.isZero()) {
-            problems.add(QUEUE_DEDUP_WINDOW, "must be positive, was " + window);
+            checks.add(c.invalid(QUEUE_DEDUP_WINDOW, "must be positive, was " + window));
         }
         String prefix = c.string(QUEUE_PREFIX).orElse("cloudhop.");
         if (!prefix.matches("[A-Za-z0-9._-]*")) {
-            problems.add(QUEUE_PREFIX, "may hold only letters, digits, '.', '-' and '_', was '" + prefix + "'");
+            checks.add(c.invalid(QUEUE_PREFIX, "may hold only letters, digits, '.', '-' and '_', was '" + prefix + "'"));
         }
         if (url.isEmpty() && journal.isEmpty()) {
-            return Optional.empty();
+            return after(checks, Optional.empty());
         }
-        return Optional.of(new Queue(url, user, password, journal.map(Path::normalize), listen, prefix,
-                (int) Math.max(1, Math.min(maxBytes, Integer.MAX_VALUE)), window, cache, !"async".equals(mode)));
+        return after(checks, Optional.of(new Queue(url, user, password, journal.map(Path::normalize), listen, prefix,
+                (int) Math.max(1, Math.min(maxBytes, Integer.MAX_VALUE)), window, cache, !"async".equals(mode))));
     }
 
-    private static Optional<Dns> dns(SiteConfig c, Problems problems) {
+    private static Validation<Seq<ConfigProblem>, Optional<Dns>> dns(SiteConfig c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
         Optional<String> serverText = c.string(DNS_SERVER);
         String admin = c.string(DNS_ZONE_ADMIN).orElse("static").trim().toLowerCase(Locale.ROOT);
         if (!List.of("static", "rndc").contains(admin)) {
-            problems.add(DNS_ZONE_ADMIN, "must be 'static' or 'rndc', was '" + admin + "'");
+            checks.add(c.invalid(DNS_ZONE_ADMIN, "must be 'static' or 'rndc', was '" + admin + "'"));
         }
         Optional<String> tsigName = c.string(DNS_TSIG_NAME);
         Optional<Secret> tsigSecret = c.secret(DNS_TSIG_SECRET);
         String tsigAlgorithm = c.string(DNS_TSIG_ALGORITHM).orElse("hmac-sha256").trim().toLowerCase(Locale.ROOT);
         if (!HMAC_ALGORITHMS.contains(tsigAlgorithm)) {
-            problems.add(DNS_TSIG_ALGORITHM, "must be one of " + HMAC_ALGORITHMS + ", was '" + tsigAlgorithm + "'");
+            checks.add(c.invalid(DNS_TSIG_ALGORITHM, "must be one of " + HMAC_ALGORITHMS + ", was '" + tsigAlgorithm + "'"));
         }
         if (tsigName.isPresent() != tsigSecret.isPresent()) {
-            problems.add(tsigName.isPresent() ? DNS_TSIG_SECRET : DNS_TSIG_NAME,
-                    "missing; a TSIG key needs both dns.tsig.name and dns.tsig.secret");
+            checks.add(c.invalid(tsigName.isPresent() ? DNS_TSIG_SECRET : DNS_TSIG_NAME,
+                    "missing; a TSIG key needs both dns.tsig.name and dns.tsig.secret"));
         }
         tsigSecret.ifPresent(s -> {
             if (!isBase64(s.reveal())) {
-                problems.add(DNS_TSIG_SECRET, "is not base64 (as in named.conf's key statement); " + s);
+                checks.add(c.invalid(DNS_TSIG_SECRET, "is not base64 (as in named.conf's key statement); " + s));
             }
         });
         List<String> zones = new ArrayList<>();
@@ -238,73 +256,74 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
             try {
                 zones.add(DnsNames.normalize(z));
             } catch (IllegalArgumentException e) {
-                problems.add(DNS_ZONES, e.getMessage());
+                checks.add(c.invalid(DNS_ZONES, e.getMessage()));
             }
         }));
-        Optional<HostPort> server = serverText.flatMap(s -> hostPort(s, 53, DNS_SERVER, problems));
+        Optional<HostPort> server = serverText.flatMap(s -> keep(checks, hostPort(c, s, 53, DNS_SERVER)));
         boolean rndcKeys = c.string(DNS_RNDC_SERVER).isPresent() || c.secret(DNS_RNDC_SECRET).isPresent()
                 || c.path(DNS_RNDC_ZONE_DIRECTORY).isPresent();
         Optional<Rndc> rndc = Optional.empty();
         if ("rndc".equals(admin)) {
-            rndc = rndc(c, problems);
+            rndc = keep(checks, rndc(c)).flatMap(r -> r);
         } else if (rndcKeys) {
-            problems.add(DNS_ZONE_ADMIN, "is 'static' but dns.rndc.* keys are set; set dns.zone-admin = rndc to use them");
+            checks.add(c.invalid(DNS_ZONE_ADMIN, "is 'static' but dns.rndc.* keys are set; set dns.zone-admin = rndc to use them"));
         }
         if (serverText.isEmpty()) {
             if (tsigName.isPresent() || !zones.isEmpty() || "rndc".equals(admin)) {
-                problems.add(DNS_SERVER, "missing; the other dns.* keys need the DNS server's address");
+                checks.add(c.invalid(DNS_SERVER, "missing; the other dns.* keys need the DNS server's address"));
             }
-            return Optional.empty();
+            return after(checks, Optional.empty());
         }
         if (server.isEmpty()) {
-            return Optional.empty();
+            return after(checks, Optional.empty());
         }
         if (rndc.isPresent() && tsigName.isEmpty()) {
-            problems.add(DNS_TSIG_NAME, "missing; zones added with dns.zone-admin = rndc allow updates by a TSIG key");
+            checks.add(c.invalid(DNS_TSIG_NAME, "missing; zones added with dns.zone-admin = rndc allow updates by a TSIG key"));
         }
         Optional<Tsig> tsig = tsigName.isPresent() && tsigSecret.isPresent()
                 ? Optional.of(new Tsig(tsigName.get(), tsigAlgorithm, tsigSecret.get())) : Optional.empty();
         Duration timeout = c.duration(DNS_TIMEOUT).orElse(Duration.ofSeconds(5));
         if (timeout.isNegative() || timeout.isZero()) {
-            problems.add(DNS_TIMEOUT, "must be positive, was " + timeout);
+            checks.add(c.invalid(DNS_TIMEOUT, "must be positive, was " + timeout));
         }
-        return Optional.of(new Dns(server.get(), tsig, List.copyOf(zones), timeout, rndc));
+        return after(checks, Optional.of(new Dns(server.get(), tsig, List.copyOf(zones), timeout, rndc)));
     }
 
-    private static Optional<Rndc> rndc(SiteConfig c, Problems problems) {
-        Optional<HostPort> server = c.string(DNS_RNDC_SERVER).flatMap(s -> hostPort(s, 953, DNS_RNDC_SERVER, problems));
+    private static Validation<Seq<ConfigProblem>, Optional<Rndc>> rndc(SiteConfig c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        Optional<HostPort> server = c.string(DNS_RNDC_SERVER).flatMap(s -> keep(checks, hostPort(c, s, 953, DNS_RNDC_SERVER)));
         Optional<Secret> secret = c.secret(DNS_RNDC_SECRET);
         Optional<Path> directory = c.path(DNS_RNDC_ZONE_DIRECTORY);
         String algorithm = c.string(DNS_RNDC_ALGORITHM).orElse("hmac-sha256").trim().toLowerCase(Locale.ROOT);
         if (!HMAC_ALGORITHMS.contains(algorithm)) {
-            problems.add(DNS_RNDC_ALGORITHM, "must be one of " + HMAC_ALGORITHMS + ", was '" + algorithm + "'");
+            checks.add(c.invalid(DNS_RNDC_ALGORITHM, "must be one of " + HMAC_ALGORITHMS + ", was '" + algorithm + "'"));
         }
         if (c.string(DNS_RNDC_SERVER).isEmpty()) {
-            problems.add(DNS_RNDC_SERVER, "missing; dns.zone-admin = rndc needs BIND's control channel address");
+            checks.add(c.invalid(DNS_RNDC_SERVER, "missing; dns.zone-admin = rndc needs BIND's control channel address"));
         }
         if (secret.isEmpty()) {
-            problems.add(DNS_RNDC_SECRET, "missing; dns.zone-admin = rndc needs the control channel key");
+            checks.add(c.invalid(DNS_RNDC_SECRET, "missing; dns.zone-admin = rndc needs the control channel key"));
         } else if (!isBase64(secret.get().reveal())) {
-            problems.add(DNS_RNDC_SECRET, "is not base64 (as in rndc.key); " + secret.get());
+            checks.add(c.invalid(DNS_RNDC_SECRET, "is not base64 (as in rndc.key); " + secret.get()));
         }
         if (directory.isEmpty()) {
-            problems.add(DNS_RNDC_ZONE_DIRECTORY, "missing; dns.zone-admin = rndc needs a directory shared with the "
-                    + "DNS server to write new zone files into");
+            checks.add(c.invalid(DNS_RNDC_ZONE_DIRECTORY, "missing; dns.zone-admin = rndc needs a directory shared with the "
+                    + "DNS server to write new zone files into"));
         } else if (!directory.get().isAbsolute()) {
-            problems.add(DNS_RNDC_ZONE_DIRECTORY, "must be an absolute path, was '" + directory.get() + "'");
+            checks.add(c.invalid(DNS_RNDC_ZONE_DIRECTORY, "must be an absolute path, was '" + directory.get() + "'"));
         }
         String nameserver = c.string(DNS_RNDC_NAMESERVER).orElse("localhost");
         try {
             nameserver = DnsNames.normalize(nameserver);
         } catch (IllegalArgumentException e) {
-            problems.add(DNS_RNDC_NAMESERVER, e.getMessage());
+            checks.add(c.invalid(DNS_RNDC_NAMESERVER, e.getMessage()));
         }
         if (server.isEmpty() || secret.isEmpty() || directory.isEmpty()) {
-            return Optional.empty();
+            return after(checks, Optional.empty());
         }
         String serverDirectory = c.string(DNS_RNDC_SERVER_ZONE_DIRECTORY).orElse(directory.get().toString());
-        return Optional.of(new Rndc(server.get(), algorithm, secret.get(), directory.get().normalize(), serverDirectory,
-                nameserver));
+        return after(checks, Optional.of(new Rndc(server.get(), algorithm, secret.get(), directory.get().normalize(), serverDirectory,
+                nameserver)));
     }
 
     private static Optional<Compute> compute(SiteConfig c) {
@@ -313,7 +332,7 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
     }
 
     /** {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */
-    static Optional<HostPort> hostPort(String text, int defaultPort, String key, Problems problems) {
+    static Validation<Seq<ConfigProblem>, HostPort> hostPort(SiteConfig c, String text, int defaultPort, String key) {
         String t = text.trim();
         String host;
         int port = defaultPort;
@@ -331,14 +350,10 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
                 host = t;
             }
         } catch (RuntimeException e) {
-            problems.add(key, "must be host or host:port, was '" + text + "'");
-            return Optional.empty();
+            return c.invalid(key, "must be host or host:port, was '" + text + "'");
         }
-        if (host.isBlank() || port < 1 || port > 65535) {
-            problems.add(key, "must be host or host:port with a port from 1 to 65535, was '" + text + "'");
-            return Optional.empty();
-        }
-        return Optional.of(new HostPort(host, port));
+        return c.check(!host.isBlank() && port >= 1 && port <= 65535, new HostPort(host, port), key,
+                "must be host or host:port with a port from 1 to 65535, was '" + text + "'");
     }
 
     private static boolean isBase64(String text) {
@@ -346,27 +361,6 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
             return java.util.Base64.getDecoder().decode(text.trim()).length > 0;
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    /** Collects problems of one site; thrown together. */
-    static final class Problems {
-        private final SiteConfig config;
-        private final List<ConfigProblem> problems = new ArrayList<>();
-
-        Problems(SiteConfig config) {
-            this.config = config;
-        }
-
-        void add(String key, String message) {
-            problems.add(new ConfigProblem("site " + config.id() + " (provider onprem)", "sites." + config.id() + "." + key,
-                    message));
-        }
-
-        void throwIfAny() {
-            if (!problems.isEmpty()) {
-                throw new ConfigException(problems);
-            }
         }
     }
 }

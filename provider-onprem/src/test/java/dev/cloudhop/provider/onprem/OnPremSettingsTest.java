@@ -37,6 +37,24 @@ class OnPremSettingsTest {
                                 "sites.dc.dns.rndc.server", "sites.dc.dns.rndc.zone-directory", "sites.dc.dns.server"));
     }
 
+    @Test
+    void inconsistenciesOfSeveralServicesNameTheFileAndKey() {
+        var config = dev.cloudhop.api.config.CloudhopConfig.parse("""
+                sites { dc { provider = onprem, region = dc1
+                  blob { kind = s3, endpoint = "http://minio:9000" }
+                  queue { send-mode = sometimes }
+                  dns { server = "ns1:99999" }
+                } }
+                """, "dc.conf", java.util.Map.of(), ProviderRegistry.discover());
+        assertThat(OnPremSettings.validate(config.site("dc").orElseThrow()).getError())
+                .extracting(ConfigProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "dc.conf: sites.dc.blob.access-key: missing; blob.kind = s3 needs an access key id",
+                        "dc.conf: sites.dc.blob.secret-key: missing; blob.kind = s3 needs a secret access key",
+                        "dc.conf: sites.dc.queue.send-mode: must be 'durable' or 'async', was 'sometimes'",
+                        "dc.conf: sites.dc.dns.server: must be host or host:port with a port from 1 to 65535, was 'ns1:99999'");
+    }
+
     private static ConfigException configException(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConfigException e) {

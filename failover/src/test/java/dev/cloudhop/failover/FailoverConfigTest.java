@@ -1,0 +1,154 @@
+package dev.cloudhop.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import dev.cloudhop.api.config.ConfigException;
+import dev.cloudhop.api.config.ConfigProblem;
+import dev.cloudhop.failover.FailoverConfig.Dns;
+import dev.cloudhop.failover.FailoverConfig.FailbackMode;
+import dev.cloudhop.failover.FailoverConfig.FailoverMode;
+import dev.cloudhop.failover.FailoverConfig.Redeploy;
+import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
+import dev.cloudhop.failover.FailoverConfig.Topology;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class FailoverConfigTest {
+
+    private static final List<String> SITES = List.of("azure", "aws", "onprem");
+
+    private static FailoverConfig parse(String hocon) {
+        return FailoverConfig.parse(ConfigFactory.parseString(hocon).root().unwrapped(), SITES, "f.conf");
+    }
+
+    private static List<String> problems(Runnable parse) {
+        try {
+            parse.run();
+        } catch (ConfigException e) {
+            return e.problems().stream().map(ConfigProblem::toString).toList();
+        }
+        throw new AssertionError("no ConfigException");
+    }
+
+    @Test
+    void problemsOfSeveralSectionsAreReportedTogetherNamingKeyAndFile() {
+        assertThat(problems(() -> parse("""
+                priority = [azure, aws]
+                probe { interval = soon, tolerated-failures = 2 }
+                dns { zone = shop.example.com, record = www.shop.example.com, endpoints { azure = "10.0.0.1" } }
+                replication { mode = sync, parallelism = 0 }
+                redeploy { standing = [azrue] }
+                """))).containsExactlyInAnyOrder(
+                "f.conf: failover.probe.interval: must be a duration such as 500 ms or 2 s",
+                "f.conf: failover.dns.endpoints.aws: missing; the address clients use for site aws",
+                "f.conf: failover.replication.parallelism: must be between 1 and 64, was 0",
+                "f.conf: failover.redeploy.standing: unknown site 'azrue'; configured sites: azure, aws, onprem");
+    }
+
+    @Test
+    void aKeyThatCannotBeReadIsReportedOnce() {
+        assertThat(problems(() -> parse("priority = azure"))).containsExactly(
+                "f.conf: failover.priority: must be a list of site ids");
+    }
+
+    @Test
+    void modesParseToEnumsAndAWrongOneListsTheAllowedValues() {
+        FailoverConfig config = parse("priority = [azure], automatic = false, failback = automatic, replication.mode = sync");
+        assertThat(config.failoverMode()).isEqualTo(FailoverMode.MANUAL);
+        assertThat(config.automatic()).isFalse();
+        assertThat(config.failbackMode()).isEqualTo(FailbackMode.AUTOMATIC);
+        assertThat(config.automaticFailback()).isTrue();
+        assertThat(config.replicationMode()).isEqualTo(ReplicationMode.SYNC);
+        assertThat(config.syncReplication()).isTrue();
+
+        assertThat(problems(() -> parse("priority = [azure], failback = sometimes, replication.mode = eventually, automatic = maybe")))
+                .containsExactlyInAnyOrder(
+                        "f.conf: failover.failback: must be one of [manual, automatic], was 'sometimes'",
+                        "f.conf: failover.replication.mode: must be one of [async, sync], was 'eventually'",
+                        "f.conf: failover.automatic: must be true or false");
+    }
+
+    @Test
+    void theBuilderChecksTheParsersRules() {
+        assertThat(problems(() -> FailoverConfig.builder().sites(SITES)
+                .topology(Topology.REDEPLOY)
+                .parallelism(65)
+                .clientWait(Duration.ofSeconds(-1))
+                .weights(Map.of("gcp", 2))
+                .build())).containsExactlyInAnyOrder(
+                "FailoverConfig.builder(): failover.priority: missing; list the sites in failover order, e.g. [azure, aws, onprem]",
+                "FailoverConfig.builder(): failover.weights.gcp: unknown site 'gcp'",
+                "FailoverConfig.builder(): failover.client-wait: must not be negative",
+                "FailoverConfig.builder(): failover.replication.parallelism: must be between 1 and 64, was 65",
+                "FailoverConfig.builder(): failover.redeploy: missing; the redeploy topology needs group, image, size and count");
+        assertThat(problems(() -> FailoverConfig.builder().priority("a", "b", "a")
+                .dns(new Dns("z.example.com", "www.z.example.com", Duration.ofSeconds(30), List.of("a"), Map.of("a", "10.0.0.1")))
+                .build())).containsExactlyInAnyOrder(
+                "FailoverConfig.builder(): failover.priority: lists a site twice",
+                "FailoverConfig.builder(): failover.dns.endpoints.b: missing; the address clients use for site b");
+    }
+
+    @Test
+    void theBuilderMakesWhatTheParserMakes() {
+        FailoverConfig built = FailoverConfig.builder().priority("azure", "aws")
+                .failbackMode(FailbackMode.AUTOMATIC)
+                .replicationMode(ReplicationMode.SYNC)
+                .criticalServices(Service.BLOB, Service.QUEUE)
+                .probe(new FailoverConfig.Probe(Duration.ofMillis(200), Duration.ofMillis(100), 1))
+                .capabilities(Map.of("ordering", List.of(Service.QUEUE)))
+                .build();
+        FailoverConfig parsed = parse("""
+                priority = [azure, aws], failback = automatic, replication.mode = sync, critical-services = [queue, blob]
+                probe { interval = 200 ms, timeout = 100 ms, tolerated-failures = 1 }
+                capabilities { ordering = [queue] }
+                """);
+        assertThat(built).isEqualTo(parsed).hasSameHashCodeAs(parsed);
+    }
+
+    @Test
+    void itIsImmutableAndKeepsTheOrderOfMaps() {
+        List<String> priority = new ArrayList<>(List.of("a", "b", "c"));
+        Map<String, List<Service>> capabilities = new LinkedHashMap<>();
+        capabilities.put("ordering", new ArrayList<>(List.of(Service.QUEUE, Service.BLOB)));
+        capabilities.put("catalog", new ArrayList<>(List.of(Service.BLOB)));
+        capabilities.put("accounts", new ArrayList<>(List.of(Service.DNS)));
+        Map<String, String> endpoints = new LinkedHashMap<>();
+        endpoints.put("c", "10.0.0.3");
+        endpoints.put("a", "10.0.0.1");
+        endpoints.put("b", "10.0.0.2");
+        Map<String, List<String>> perSite = new LinkedHashMap<>(Map.of("b", new ArrayList<>(List.of("img", "small"))));
+        FailoverConfig.Builder builder = FailoverConfig.builder().priority(priority).capabilities(capabilities)
+                .dns(new Dns("z.example.com", "www.z.example.com", Duration.ofSeconds(30), List.of("a"), endpoints))
+                .redeploy(new Redeploy("web", "img", "small", 1, perSite, Set.of(), true))
+                .topology(Topology.REDEPLOY);
+        FailoverConfig config = builder.build();
+
+        priority.add("d");
+        capabilities.get("ordering").add(Service.COMPUTE);
+        capabilities.put("extra", List.of(Service.BLOB));
+        endpoints.put("d", "10.0.0.4");
+        perSite.get("b").set(0, "other");
+        assertThat(config.priority()).containsExactly("a", "b", "c");
+        assertThat(config.capabilities()).containsOnlyKeys("ordering", "catalog", "accounts");
+        assertThat(config.capabilities().keySet()).containsExactly("ordering", "catalog", "accounts");
+        assertThat(config.capabilities().get("ordering")).containsExactly(Service.BLOB, Service.QUEUE);
+        assertThat(config.dns().orElseThrow().endpoints().keySet()).containsExactly("c", "a", "b");
+        assertThat(config.redeploy().orElseThrow().imageAndSize("b")).containsExactly("img", "small");
+        assertThat(builder.build()).as("the builder copied its inputs too").isEqualTo(config);
+
+        assertThatThrownBy(() -> config.priority().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.capabilities().put("x", Set.of())).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.capabilities().get("catalog").add(Service.DNS)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.criticalServices().clear()).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.weights().put("a", 1)).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.dns().orElseThrow().endpoints().remove("a")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> config.redeploy().orElseThrow().perSite().get("b").add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+}
