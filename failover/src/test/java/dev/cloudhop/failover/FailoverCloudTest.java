@@ -15,7 +15,7 @@ import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
 import dev.cloudhop.failover.event.FailoverEvent;
-import dev.cloudhop.failover.internal.CaptureJournal;
+import dev.cloudhop.failover.capture.CaptureJournal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
