@@ -51,6 +51,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -98,6 +99,7 @@ public final class FailoverCloud implements Cloud {
     private final ComputeService compute;
 
     private FailoverCloud(Builder b) {
+        List<RunbookStep> steps = Orchestrator.steps(b.steps); // first: fails before anything starts
         this.config = b.config;
         this.owned = b.owned;
         this.meters = b.meters;
@@ -126,7 +128,7 @@ public final class FailoverCloud implements Cloud {
                 new CaptureReplay(journal, events, clock), merger, new DnsSwitch(config, router, state, health, events, clock));
         FailoverMeters binder = new FailoverMeters(order, health, state, replicator, journal);
         binder.bindTo(meters);
-        this.orchestrator = new Orchestrator(services, b.steps, events, clock, binder::failoverRan);
+        this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
         this.blobs = new FailoverBlobStore(router, fences, replicator, state, known);
         this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock);
@@ -148,11 +150,27 @@ public final class FailoverCloud implements Cloud {
      * @throws dev.cloudhop.api.config.ConfigException listing every problem of the file
      */
     public static FailoverCloud open(Path configFile) {
+        return open(configFile, b -> { });
+    }
+
+    /**
+     * As {@link #open(Path)}, with {@code customize} adjusting the builder first (e.g. adding runbook steps).
+     *
+     * @throws dev.cloudhop.api.config.ConfigException listing every problem of the file
+     */
+    public static FailoverCloud open(Path configFile, Consumer<Builder> customize) {
         ProviderRegistry providers = ProviderRegistry.discover();
         CloudhopConfig cfg = CloudhopConfig.load(configFile, System.getenv(), providers);
         FailoverConfig failover = FailoverConfig.of(cfg);
         Sites sites = Cloudhop.open(cfg, providers);
-        return builder(sites, failover).closeSitesOnClose().build();
+        try {
+            Builder b = builder(sites, failover).closeSitesOnClose();
+            customize.accept(b);
+            return b.build();
+        } catch (RuntimeException e) {
+            sites.close();
+            throw e;
+        }
     }
 
     /** Starts building a facade over already opened sites. */

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,17 +44,24 @@ public final class Orchestrator implements AutoCloseable {
 
     /**
      * @param services  the facade's parts
-     * @param userSteps application steps, each placed relative to a built-in or earlier step
+     * @param steps     every step in order: {@link #steps}
      * @param onRunbook called after every runbook that moved clients or tried to (a meter)
-     * @throws IllegalArgumentException when a position names no step or a name is taken
      */
-    public Orchestrator(RunbookServices services, List<Map.Entry<RunbookStep.Position, RunbookStep>> userSteps,
-                        EventBus events, Clock clock, Runnable onRunbook) {
+    public Orchestrator(RunbookServices services, List<RunbookStep> steps, EventBus events, Clock clock, Runnable onRunbook) {
         this.s = services;
-        this.steps = StepOrder.of(builtIns(), userSteps);
+        this.steps = List.copyOf(steps);
         this.events = events;
         this.clock = clock;
         this.onRunbook = onRunbook;
+    }
+
+    /**
+     * The built-in steps with application steps placed among them, in the order they were added.
+     *
+     * @throws IllegalArgumentException when a position names no step or a name is taken
+     */
+    public static List<RunbookStep> steps(List<Map.Entry<RunbookStep.Position, RunbookStep>> userSteps) {
+        return StepOrder.of(builtIns(), userSteps);
     }
 
     /** The built-in steps in order. */

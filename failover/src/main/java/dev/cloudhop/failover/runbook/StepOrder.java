@@ -1,6 +1,7 @@
 package dev.cloudhop.failover.runbook;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ final class StepOrder {
     static List<RunbookStep> of(List<RunbookStep> builtIns, List<Map.Entry<RunbookStep.Position, RunbookStep>> added) {
         List<RunbookStep> steps = new ArrayList<>(builtIns);
         Set<String> names = new HashSet<>();
+        Map<String, String> lastAfter = new HashMap<>();
         steps.forEach(s -> names.add(s.name()));
         for (Map.Entry<RunbookStep.Position, RunbookStep> e : added) {
             RunbookStep step = e.getValue();
@@ -36,11 +38,9 @@ final class StepOrder {
             if (e.getKey().before()) {
                 steps.add(at, step);
             } else {
-                int end = at + 1;
-                while (end < steps.size() && !builtIns.contains(steps.get(end))) {
-                    end++; // after the steps already placed after the anchor
-                }
-                steps.add(end, step);
+                // after the anchor and after the steps already placed after it, in the order they were added
+                steps.add(indexOf(steps, lastAfter.getOrDefault(anchor, anchor)) + 1, step);
+                lastAfter.put(anchor, step.name());
             }
         }
         return List.copyOf(steps);
