@@ -53,9 +53,7 @@ final class FailoverBlobStore implements BlobStore {
     }
 
     private void checkOpen() {
-        if (active.closed()) {
-            throw new IllegalStateException("the failover facade is closed");
-        }
+        active.checkOpen();
     }
 
     private static boolean siteProblem(CloudException e) {

@@ -132,8 +132,8 @@ public final class FailoverCloud implements Cloud {
         decider[0] = orchestrator;
         this.blobs = new FailoverBlobStore(router, fences, replicator, state, known);
         this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock);
-        this.dns = new FailoverDns(router, state::closed);
-        this.compute = new FailoverCompute(router, state::closed);
+        this.dns = new FailoverDns(router, state);
+        this.compute = new FailoverCompute(router, state);
         fences.adoptNewest();
         this.prober = new Prober(sites, health, orchestrator::afterProbeRound);
         // The first touch of a site builds its clients (about a second for jclouds): not an outage.
@@ -435,9 +435,7 @@ public final class FailoverCloud implements Cloud {
     }
 
     private void checkOpen() {
-        if (state.closed()) {
-            throw new IllegalStateException("the failover facade is closed");
-        }
+        state.checkOpen();
     }
 
     /**

@@ -4,27 +4,25 @@ import dev.cloudhop.api.compute.ComputeService;
 import dev.cloudhop.api.compute.Node;
 import dev.cloudhop.api.compute.NodeSpec;
 import dev.cloudhop.api.compute.ScriptResult;
+import dev.cloudhop.failover.routing.ActiveSite;
 import dev.cloudhop.failover.routing.Router;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /** Compute through the facade: every call goes to the active site's compute service. */
 final class FailoverCompute implements ComputeService {
 
     private final Router router;
-    private final BooleanSupplier closed;
+    private final ActiveSite state;
 
-    FailoverCompute(Router router, BooleanSupplier closed) {
+    FailoverCompute(Router router, ActiveSite state) {
         this.router = router;
-        this.closed = closed;
+        this.state = state;
     }
 
     private ComputeService active() {
-        if (closed.getAsBoolean()) {
-            throw new IllegalStateException("the failover facade is closed");
-        }
+        state.checkOpen();
         return router.active().compute();
     }
 

@@ -4,27 +4,25 @@ import dev.cloudhop.api.dns.DnsService;
 import dev.cloudhop.api.dns.RecordSet;
 import dev.cloudhop.api.dns.RecordType;
 import dev.cloudhop.api.dns.Zone;
+import dev.cloudhop.failover.routing.ActiveSite;
 import dev.cloudhop.failover.routing.Router;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
 /** DNS through the facade: every call goes to the active site's DNS service. */
 final class FailoverDns implements DnsService {
 
     private final Router router;
-    private final BooleanSupplier closed;
+    private final ActiveSite state;
 
-    FailoverDns(Router router, BooleanSupplier closed) {
+    FailoverDns(Router router, ActiveSite state) {
         this.router = router;
-        this.closed = closed;
+        this.state = state;
     }
 
     private DnsService active() {
-        if (closed.getAsBoolean()) {
-            throw new IllegalStateException("the failover facade is closed");
-        }
+        state.checkOpen();
         return router.active().dns();
     }
 

@@ -66,9 +66,7 @@ final class FailoverQueueService implements QueueService {
     }
 
     private void checkOpen() {
-        if (state.closed()) {
-            throw new IllegalStateException("the failover facade is closed");
-        }
+        state.checkOpen();
     }
 
     private static boolean siteProblem(CloudException e) {

@@ -94,6 +94,13 @@ public final class ActiveSite {
         }
     }
 
+    /** Throws {@link IllegalStateException} once the facade is closed (the {@code Cloud.close()} contract). */
+    public void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the failover facade is closed");
+        }
+    }
+
     /** Ends every wait: the facade is closing. */
     public void close() {
         synchronized (lock) {
