@@ -13,24 +13,47 @@ import dev.cloudhop.api.blob.BlobPage;
 import dev.cloudhop.api.blob.BlobStore;
 import dev.cloudhop.api.blob.ListOptions;
 import dev.cloudhop.api.blob.PutOptions;
+import dev.cloudhop.failover.fencing.Fence;
+import dev.cloudhop.failover.fencing.FenceRegister;
 import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.internal.KnownResources;
+import dev.cloudhop.failover.replication.Replicator;
+import dev.cloudhop.failover.routing.ActiveSite;
+import dev.cloudhop.failover.routing.Router;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Blob storage through the facade: writes to the active (or home) site behind the fence, then replicated;
  * reads from the active site (or, with weighted routing, a site picked per key by weight), falling back to
- * replicas when it is unavailable.
+ * replicas when it is unavailable. A write reads top-down: {@link Router} (which site, which epoch),
+ * {@link FenceRegister} (may this epoch write there?), the site, {@link Replicator} (copy or record).
  */
 final class FailoverBlobStore implements BlobStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverBlobStore.class);
     private static final String TOKEN_SEPARATOR = "|";
 
-    private final FailoverCloud cloud;
+    private final Router router;
+    private final FenceRegister fences;
+    private final Replicator replicator;
+    private final ActiveSite active;
+    private final KnownResources known;
 
-    FailoverBlobStore(FailoverCloud cloud) {
-        this.cloud = cloud;
+    FailoverBlobStore(Router router, FenceRegister fences, Replicator replicator, ActiveSite active, KnownResources known) {
+        this.router = router;
+        this.fences = fences;
+        this.replicator = replicator;
+        this.active = active;
+        this.known = known;
+    }
+
+    private void checkOpen() {
+        active.checkOpen();
     }
 
     private static boolean siteProblem(CloudException e) {
@@ -39,17 +62,19 @@ final class FailoverBlobStore implements BlobStore {
 
     /** A write at the site for {@code key}; retried once at the new site after a failover it triggered. */
     private <T> T write(String key, boolean retryable, Function<InterceptedSite, T> op) {
-        cloud.awaitSwitch("blob.write");
-        InterceptedSite site = cloud.writeSite(key);
+        checkOpen();
+        router.awaitSwitch("blob.write");
+        InterceptedSite site = router.writeSite(key);
         try {
-            cloud.checkFence(site);
+            fences.check(site);
             return op.apply(site);
         } catch (CloudException e) {
-            if (!siteProblem(e) || !retryable || !cloud.awaitRedirect(site.id(), key)) {
+            if (!siteProblem(e) || !retryable || !router.awaitRedirect(site.id(), key)) {
                 throw e;
             }
-            InterceptedSite next = cloud.writeSite(key);
-            cloud.checkFence(next);
+            InterceptedSite next = router.writeSite(key);
+            LOG.info("write of {} failed at site {} ({}); retried at site {}", key, site.id(), e.toString(), next.id());
+            fences.check(next);
             return op.apply(next);
         }
     }
@@ -60,21 +85,23 @@ final class FailoverBlobStore implements BlobStore {
     }
 
     /** As {@link #read(String, Function)}, avoiding a weighted pick that {@code behind} says lacks a write. */
-    private <T> T read(String key, java.util.function.Predicate<String> behind, Function<InterceptedSite, T> op) {
-        InterceptedSite site = cloud.readSite(key, behind);
+    private <T> T read(String key, Predicate<String> behind, Function<InterceptedSite, T> op) {
+        checkOpen();
+        InterceptedSite site = router.readSite(key, behind);
         try {
             return op.apply(site);
         } catch (CloudException e) {
             if (!siteProblem(e)) {
                 throw e;
             }
-            for (InterceptedSite replica : cloud.fallbacks(site.id())) {
+            for (InterceptedSite replica : router.fallbacks(site.id())) {
                 try {
                     return op.apply(replica);
                 } catch (CloudException again) {
                     if (!siteProblem(again)) {
                         throw again;
                     }
+                    LOG.debug("read of {} failed at replica {} too", key, replica.id(), again);
                 }
             }
             throw e;
@@ -83,14 +110,14 @@ final class FailoverBlobStore implements BlobStore {
 
     @Override
     public boolean createContainer(String container) {
-        cloud.rememberContainer(container);
+        known.containers().add(container);
         boolean created = write(container, true, s -> s.blobs().createContainer(container));
-        InterceptedSite primary = cloud.writeSite(container);
-        for (InterceptedSite other : cloud.fallbacks(primary.id())) {
+        for (InterceptedSite other : router.fallbacks(router.writeSite(container).id())) {
             try {
                 other.blobs().createContainer(container);
             } catch (CloudException e) {
-                // created at failover (prepare step) if the site takes over
+                LOG.debug("container {} not created at site {} now; the prepare step creates it if the site takes over",
+                        container, other.id(), e);
             }
         }
         return created;
@@ -99,11 +126,11 @@ final class FailoverBlobStore implements BlobStore {
     @Override
     public boolean deleteContainer(String container) {
         boolean existed = write(container, true, s -> s.blobs().deleteContainer(container));
-        for (InterceptedSite other : cloud.fallbacks(cloud.writeSite(container).id())) {
+        for (InterceptedSite other : router.fallbacks(router.writeSite(container).id())) {
             try {
                 other.blobs().deleteContainer(container);
             } catch (CloudException e) {
-                // best effort
+                LOG.info("container {} not deleted at site {} (blob.deleteContainer): {}", container, other.id(), e.toString());
             }
         }
         return existed;
@@ -117,30 +144,30 @@ final class FailoverBlobStore implements BlobStore {
     @Override
     public Stream<String> listContainers() {
         return read("", s -> s.blobs().listContainers().toList()).stream()
-                .filter(c -> !c.equals(FailoverCloud.SYSTEM_CONTAINER));
+                .filter(c -> !c.equals(Fence.CONTAINER));
     }
 
     @Override
     public BlobInfo put(BlobId id, BlobContent content, PutOptions options) {
-        cloud.rememberContainer(id.container());
+        known.containers().add(id.container());
         String[] at = new String[1];
         BlobInfo info = write(id.toString(), content.repeatable(), s -> {
             BlobInfo i = s.blobs().put(id, content, options);
             at[0] = s.id();
             return i;
         });
-        cloud.replicate(at[0], id, false);
+        replicator.acknowledged(at[0], id, false);
         return info;
     }
 
     @Override
     public Optional<Blob> get(BlobId id) {
-        return read(id.toString(), site -> cloud.replicationBehind(site, id), s -> s.blobs().get(id));
+        return read(id.toString(), site -> replicator.behind(site, id), s -> s.blobs().get(id));
     }
 
     @Override
     public Optional<BlobInfo> stat(BlobId id) {
-        return read(id.toString(), site -> cloud.replicationBehind(site, id), s -> s.blobs().stat(id));
+        return read(id.toString(), site -> replicator.behind(site, id), s -> s.blobs().stat(id));
     }
 
     @Override
@@ -151,7 +178,7 @@ final class FailoverBlobStore implements BlobStore {
             at[0] = s.id();
             return null;
         });
-        cloud.replicate(at[0], id, true);
+        replicator.acknowledged(at[0], id, true);
     }
 
     /**
@@ -160,19 +187,20 @@ final class FailoverBlobStore implements BlobStore {
      */
     @Override
     public BlobPage listPage(String container, ListOptions options, Optional<String> token) {
+        checkOpen();
         String[] at = new String[1];
         BlobPage page;
         if (token.isPresent()) {
             int i = token.get().indexOf(TOKEN_SEPARATOR);
             String siteId = i < 0 ? null : token.get().substring(0, i);
-            if (siteId == null || !cloud.siteIds().contains(siteId)) {
-                throw new InvalidRequestException(ErrorContext.of(cloud.writeSite(container).raw().site(), "blob.list", container),
+            if (siteId == null || !router.ids().contains(siteId)) {
+                throw new InvalidRequestException(ErrorContext.of(router.writeSite(container).raw().site(), "blob.list", container),
                         "page token was not issued by the failover facade");
             }
             at[0] = siteId;
-            page = cloud.siteById(siteId).blobs().listPage(container, options, Optional.of(token.get().substring(i + 1)));
+            page = router.site(siteId).blobs().listPage(container, options, Optional.of(token.get().substring(i + 1)));
         } else {
-            page = read(container, site -> cloud.replicationBehind(site, container), s -> {
+            page = read(container, site -> replicator.behind(site, container), s -> {
                 at[0] = s.id();
                 return s.blobs().listPage(container, options, token);
             });

@@ -10,8 +10,16 @@ import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
+import dev.cloudhop.failover.capture.CaptureJournal;
+import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.health.HealthMonitor;
+import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.internal.KnownResources;
+import dev.cloudhop.failover.routing.ActiveSite;
+import dev.cloudhop.failover.routing.Router;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +27,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Queues through the facade. Every message gets a dedup key (the caller's, or a new one) carried in an
@@ -28,32 +38,39 @@ import java.util.stream.Stream;
  */
 final class FailoverQueueService implements QueueService {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverQueueService.class);
     private static final String RECEIPT_SEPARATOR = "|";
-    private final FailoverCloud cloud;
 
-    FailoverQueueService(FailoverCloud cloud) {
-        this.cloud = cloud;
+    private final Router router;
+    private final HealthMonitor health;
+    private final CaptureJournal journal;
+    private final KnownResources known;
+    private final ActiveSite state;
+    private final EventBus events;
+    private final Clock clock;
+
+    FailoverQueueService(Router router, HealthMonitor health, CaptureJournal journal, KnownResources known, ActiveSite state,
+                         EventBus events, Clock clock) {
+        this.router = router;
+        this.health = health;
+        this.journal = journal;
+        this.known = known;
+        this.state = state;
+        this.events = events;
+        this.clock = clock;
     }
 
     private InterceptedSite active() {
-        return cloud.writeSite("");
+        checkOpen();
+        return router.writeSite("");
+    }
+
+    private void checkOpen() {
+        state.checkOpen();
     }
 
     private static boolean siteProblem(CloudException e) {
         return e instanceof UnavailableException || e instanceof ThrottledException;
-    }
-
-    /**
-     * The message to move to another site. The attribute keeps the original key (consumers de-duplicate
-     * on it); the provider-level dedup key is scoped to the move ({@code key@site#epoch}), because the
-     * target may already have seen the original key (a message moved back after failback) and would
-     * silently drop it, while a move repeated after an interruption is still de-duplicated.
-     */
-    static OutgoingMessage resend(ReceivedMessage m, String moveScope) {
-        Map<String, String> attributes = new HashMap<>(m.attributes());
-        String key = attributes.getOrDefault(FailoverCloud.DEDUP_ATTRIBUTE, m.messageId());
-        attributes.put(FailoverCloud.DEDUP_ATTRIBUTE, key);
-        return new OutgoingMessage(m.body(), attributes, Optional.of(key + "@" + moveScope), Duration.ZERO);
     }
 
     @Override
@@ -63,13 +80,14 @@ final class FailoverQueueService implements QueueService {
 
     @Override
     public boolean createQueue(String queue) {
-        cloud.rememberQueue(queue);
+        known.queues().add(queue);
         boolean created = active().queues().createQueue(queue);
-        for (InterceptedSite other : cloud.fallbacks(active().id())) {
+        for (InterceptedSite other : router.fallbacks(active().id())) {
             try {
                 other.queues().createQueue(queue);
             } catch (CloudException e) {
-                // created at failover (prepare step)
+                LOG.debug("queue {} not created at site {} now; the prepare step creates it if the site takes over",
+                        queue, other.id(), e);
             }
         }
         return created;
@@ -77,13 +95,13 @@ final class FailoverQueueService implements QueueService {
 
     @Override
     public boolean deleteQueue(String queue) {
-        cloud.knownQueues().remove(queue);
+        known.queues().remove(queue);
         boolean existed = active().queues().deleteQueue(queue);
-        for (InterceptedSite other : cloud.fallbacks(active().id())) {
+        for (InterceptedSite other : router.fallbacks(active().id())) {
             try {
                 other.queues().deleteQueue(queue);
             } catch (CloudException e) {
-                // best effort
+                LOG.info("queue {} not deleted at site {} (queue.deleteQueue): {}", queue, other.id(), e.toString());
             }
         }
         return existed;
@@ -101,29 +119,31 @@ final class FailoverQueueService implements QueueService {
 
     @Override
     public String send(String queue, OutgoingMessage message) {
-        cloud.rememberQueue(queue);
-        cloud.awaitSwitch("queue.send");
+        InterceptedSite site = active();
+        known.queues().add(queue);
+        router.awaitSwitch("queue.send");
         String key = message.dedupKey().orElseGet(() -> UUID.randomUUID().toString());
         Map<String, String> attributes = new HashMap<>(message.attributes());
-        attributes.put(FailoverCloud.DEDUP_ATTRIBUTE, key);
+        attributes.put(QueueMerger.DEDUP_ATTRIBUTE, key);
         OutgoingMessage keyed = new OutgoingMessage(message.body(), attributes, Optional.of(key), message.delay());
-        InterceptedSite site = active();
+        site = active();
         if (keyed.sizeInBytes() > site.queues().limits().maxMessageBytes()) {
             throw new InvalidRequestException(ErrorContext.of(site.raw().site(), "queue.send", queue), "message of "
                     + keyed.sizeInBytes() + " bytes exceeds the limit of " + site.queues().limits().maxMessageBytes()
                     + " bytes for queue '" + queue + "'");
         }
-        if (cloud.health().isUp(site.id(), Service.QUEUE)) {
+        if (health.isUp(site.id(), Service.QUEUE)) {
             try {
                 return site.queues().send(queue, keyed);
             } catch (CloudException e) {
                 if (!siteProblem(e)) {
                     throw e;
                 }
+                LOG.info("send to queue {} at site {} failed ({}): captured for replay", queue, site.id(), e.toString());
             }
         }
-        cloud.journal().capture(queue, keyed);
-        cloud.publish(new FailoverEvent.MessageCaptured(cloud.now(), site.id(), queue, key));
+        journal.capture(queue, keyed);
+        events.publish(new FailoverEvent.MessageCaptured(clock.instant(), site.id(), queue, key));
         return "captured:" + key;
     }
 
@@ -134,9 +154,10 @@ final class FailoverQueueService implements QueueService {
         try {
             got = site.queues().receive(queue, options);
         } catch (CloudException e) {
-            if (!siteProblem(e) || !cloud.awaitRedirect(site.id(), "")) {
+            if (!siteProblem(e) || !router.awaitRedirect(site.id(), "")) {
                 throw e;
             }
+            LOG.info("receive from queue {} failed at site {} ({}); retried at the new site", queue, site.id(), e.toString());
             site = active();
             got = site.queues().receive(queue, options);
         }
@@ -149,13 +170,14 @@ final class FailoverQueueService implements QueueService {
     }
 
     private Receipt parse(String queue, String receipt) {
+        checkOpen();
         int i = receipt.indexOf(RECEIPT_SEPARATOR);
         String siteId = i < 0 ? null : receipt.substring(0, i);
-        if (siteId == null || !cloud.siteIds().contains(siteId)) {
+        if (siteId == null || !router.ids().contains(siteId)) {
             throw new InvalidRequestException(ErrorContext.of(active().raw().site(), "queue.ack", queue),
                     "receipt was not issued by the failover facade");
         }
-        return new Receipt(cloud.siteById(siteId), receipt.substring(i + 1));
+        return new Receipt(router.site(siteId), receipt.substring(i + 1));
     }
 
     @Override
@@ -172,6 +194,6 @@ final class FailoverQueueService implements QueueService {
 
     @Override
     public long approximateDepth(String queue) {
-        return active().queues().approximateDepth(queue) + cloud.journal().count(queue);
+        return active().queues().approximateDepth(queue) + journal.count(queue);
     }
 }

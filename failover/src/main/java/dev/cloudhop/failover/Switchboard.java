@@ -1,6 +1,6 @@
 package dev.cloudhop.failover;
 
-import dev.cloudhop.failover.event.EventStream;
+import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.time.Clock;
 import java.util.Map;
@@ -27,10 +27,10 @@ public final class Switchboard {
     private static final String ANY = "*";
 
     private final Map<Key, Fault> faults = new ConcurrentHashMap<>();
-    private final EventStream events;
+    private final EventBus events;
     private final Clock clock;
 
-    Switchboard(EventStream events, Clock clock) {
+    Switchboard(EventBus events, Clock clock) {
         this.events = events;
         this.clock = clock;
     }

@@ -15,7 +15,7 @@ import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
 import dev.cloudhop.failover.event.FailoverEvent;
-import dev.cloudhop.failover.internal.CaptureJournal;
+import dev.cloudhop.failover.capture.CaptureJournal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -55,14 +56,9 @@ class FailoverCloudTest {
         return c;
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                .until(condition::getAsBoolean);
     }
 
     private static String text(FailoverCloud cloud, String site, BlobId id) {

@@ -1,54 +1,26 @@
 package dev.cloudhop.failover.event;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The facade's event publisher: listeners are called synchronously on the publishing thread (keep them
- * quick), and the last {@value #HISTORY} events are kept for reports. Thread-safe.
+ * The facade's events, for subscribers: listeners are called synchronously on the thread that published
+ * the event (keep them quick), and the last {@value #HISTORY} events are kept for reports. Only the facade
+ * publishes. Thread-safe.
  */
-public final class EventStream {
+public interface EventStream {
 
     /** Events kept in {@link #history()}. */
-    public static final int HISTORY = 10_000;
-
-    private final List<Consumer<? super FailoverEvent>> listeners = new CopyOnWriteArrayList<>();
-    private final ArrayDeque<FailoverEvent> history = new ArrayDeque<>();
+    int HISTORY = 10_000;
 
     /**
-     * Calls {@code listener} for every later event.
+     * Calls {@code listener} for every later event. A listener that throws is logged and does not stop
+     * the others or the facade.
      *
      * @return closing it unsubscribes
      */
-    public AutoCloseable subscribe(Consumer<? super FailoverEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
-    /** Publishes an event. A failing listener does not stop the others. */
-    public void publish(FailoverEvent event) {
-        synchronized (history) {
-            if (history.size() == HISTORY) {
-                history.removeFirst();
-            }
-            history.addLast(event);
-        }
-        for (Consumer<? super FailoverEvent> l : listeners) {
-            try {
-                l.accept(event);
-            } catch (RuntimeException ignored) {
-                // a listener's bug must not break failover
-            }
-        }
-    }
+    AutoCloseable subscribe(Consumer<? super FailoverEvent> listener);
 
     /** The most recent events, oldest first. */
-    public List<FailoverEvent> history() {
-        synchronized (history) {
-            return new ArrayList<>(history);
-        }
-    }
+    List<FailoverEvent> history();
 }

@@ -42,6 +42,13 @@ public sealed interface FailoverEvent {
     record FaultChanged(Instant at, String site, Service service, String fault, boolean on) implements FailoverEvent {
     }
 
+    /**
+     * Replication gave up on a write for a target site (the target rejects it for a reason retrying cannot
+     * heal, e.g. a name its provider does not accept): the write exists at {@code source} only.
+     */
+    record ReplicationDropped(Instant at, String source, String target, String blob, String reason) implements FailoverEvent {
+    }
+
     /** A write of a fenced (stale) primary was refused. */
     record WriteFenced(Instant at, String site, long epoch, long siteEpoch) implements FailoverEvent {
     }

@@ -4,6 +4,7 @@ import dev.cloudhop.api.dns.RecordType;
 import dev.cloudhop.failover.Drill;
 import dev.cloudhop.failover.DrillReport;
 import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.runbook.RunbookStep;
 import dev.cloudhop.failover.Service;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,8 @@ public final class FailoverDemo {
         Path config = Path.of(args.length > 0 && !args[0].startsWith("--") ? args[0] : "samples/demo.conf");
         boolean serve = java.util.Arrays.asList(args).contains("--serve");
         long start = System.nanoTime();
-        try (FailoverCloud cloud = FailoverCloud.open(config)) {
+        try (FailoverCloud cloud = FailoverCloud.open(config,
+                b -> b.runbookStep(RunbookStep.Position.before("redirect"), new PromoteDatabaseReplica()))) {
             cloud.config().dns().ifPresent(d -> d.sites().forEach(s -> cloud.rawSite(s).dns().createZone(d.zone())));
             try (Commerce shop = new Commerce(cloud); CommerceHttp http = new CommerceHttp(shop, 0)) {
                 shop.setUp(Commerce.sampleCatalog());

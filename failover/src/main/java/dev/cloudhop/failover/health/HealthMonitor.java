@@ -1,13 +1,16 @@
-package dev.cloudhop.failover;
+package dev.cloudhop.failover.health;
 
-import dev.cloudhop.failover.event.EventStream;
+import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.internal.EventBus;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Health of every (site, service), from two sources: active probes (a service goes down after
@@ -17,6 +20,8 @@ import java.util.function.BiConsumer;
  * caller errors never do. Changes are published as {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
  */
 public final class HealthMonitor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
     private static final class State {
         boolean up = true;
@@ -28,11 +33,21 @@ public final class HealthMonitor {
     private final int toleratedProbeFailures;
     private final int passiveThreshold;
     private final Clock clock;
-    private final EventStream events;
+    private final EventBus events;
     private final BiConsumer<String, Service> onChange;
 
-    HealthMonitor(List<String> sites, int toleratedProbeFailures, int passiveThreshold, Clock clock, EventStream events,
-                  BiConsumer<String, Service> onChange) {
+    /**
+     * Every service of every site starts up.
+     *
+     * @param sites                  site ids
+     * @param toleratedProbeFailures consecutive failed probes that mark a service down (at least 1)
+     * @param passiveThreshold       consecutive failed live calls that mark a service down (at least 1)
+     * @param clock                  for events
+     * @param events                 where changes are published
+     * @param onChange               called after every change, on the thread that saw it
+     */
+    public HealthMonitor(List<String> sites, int toleratedProbeFailures, int passiveThreshold, Clock clock, EventBus events,
+                         BiConsumer<String, Service> onChange) {
         for (String site : sites) {
             Map<Service, State> m = new EnumMap<>(Service.class);
             for (Service s : Service.values()) {
@@ -84,7 +99,7 @@ public final class HealthMonitor {
     }
 
     /** A live call succeeded: the run of failures is broken (recovery itself is the probes' call). */
-    void callSucceeded(String site, Service service) {
+    public void callSucceeded(String site, Service service) {
         State s = state(site, service);
         synchronized (s) {
             s.consecutiveCallFailures = 0;
@@ -92,7 +107,7 @@ public final class HealthMonitor {
     }
 
     /** A live call failed as unavailable or throttled. */
-    void callFailed(String site, Service service, String reason) {
+    public void callFailed(String site, Service service, String reason) {
         State s = state(site, service);
         boolean changed = false;
         synchronized (s) {
@@ -133,6 +148,7 @@ public final class HealthMonitor {
     }
 
     private void publish(String site, Service service, boolean up, String reason) {
+        LOG.warn("site {} service {} is {}: {}", site, service.key(), up ? "up" : "down", reason);
         events.publish(new FailoverEvent.SiteHealthChanged(clock.instant(), site, service, up, reason));
         onChange.accept(site, service);
     }

@@ -1,27 +1,45 @@
-package dev.cloudhop.failover.internal;
+package dev.cloudhop.failover.replication;
 
 import dev.cloudhop.api.CloudException;
+import dev.cloudhop.api.NotFoundException;
 import dev.cloudhop.api.blob.Blob;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.api.blob.PutOptions;
+import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.fencing.Fence;
+import dev.cloudhop.failover.internal.EventBus;
+import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.internal.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Copies blob writes from the site that took them to every other site, streaming (no buffering), newest
  * state wins: a key pending for a target is copied once, from wherever it was last written. Targets that
  * are down keep their backlog until they return. The backlog per target is what the RPO is made of; its
- * oldest entry's age is the replication lag. Thread-safe; {@code parallelism} worker threads per target,
- * which never copy the same blob at once, so the writes of one blob reach a target in order.
+ * oldest entry's age is the replication lag. Thread-safe; {@code parallelism} workers per target, which
+ * never copy the same blob at once, so the writes of one blob reach a target in order. A write a target
+ * rejects for good (a caller-type error) is dropped for that target: logged, counted per target
+ * ({@link #dropped(String)}) and published as {@link FailoverEvent.ReplicationDropped}.
  */
 public final class Replicator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
 
     /** A pending change of one blob, for one target. */
     private record Pending(BlobId id, String source, boolean delete, Instant ackedAt) {
@@ -30,40 +48,61 @@ public final class Replicator implements AutoCloseable {
     private final List<InterceptedSite> sites;
     private final Predicate<String> blobUp;
     private final Clock clock;
+    private final EventBus events;
+    private final boolean sync;
     private final Map<String, LinkedHashMap<BlobId, Pending>> backlog = new LinkedHashMap<>();
-    private final List<Thread> workers = new java.util.ArrayList<>();
+    private final ExecutorService workers;
     /** Per target, the blobs a worker is copying right now. */
-    private final Map<String, java.util.Set<BlobId>> inFlight = new java.util.HashMap<>();
-    private final java.util.Set<String> containersAt = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<BlobId>> inFlight = new HashMap<>();
+    private final Set<String> containersAt = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> droppedAt = new HashMap<>();
     private volatile boolean closed;
     private long replicated;
-    private long dropped;
 
     /**
      * @param sites  every site
      * @param blobUp whether a site's blob service is up (copies to or from down sites wait)
      * @param clock  for lag
      * @param parallelism copies in flight per target
+     * @param sync   whether {@link #acknowledged} copies before returning (RPO 0) instead of in the background
+     * @param events where dropped writes are published
      */
-    public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism) {
+    public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism, boolean sync,
+                      EventBus events) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
         }
         this.sites = sites;
         this.blobUp = blobUp;
         this.clock = clock;
+        this.sync = sync;
+        this.events = events;
         for (InterceptedSite s : sites) {
             backlog.put(s.id(), new LinkedHashMap<>());
-            inFlight.put(s.id(), new java.util.HashSet<>());
+            inFlight.put(s.id(), new HashSet<>());
+            droppedAt.put(s.id(), 0L);
         }
         // Workers per target, so a slow or down site never holds back the others.
+        this.workers = Executors.newFixedThreadPool(sites.size() * parallelism, Threads.daemon("cloudhop-replicator"));
         for (InterceptedSite target : sites) {
             for (int i = 0; i < parallelism; i++) {
-                Thread worker = new Thread(() -> run(target), "cloudhop-replicator-" + target.id() + "-" + i);
-                worker.setDaemon(true);
-                workers.add(worker);
-                worker.start();
+                workers.execute(() -> run(target));
             }
+        }
+    }
+
+    /**
+     * A write the facade acknowledged at {@code site}: copied now (sync) or recorded for the workers (async).
+     * Cloudhop's own records ({@link Fence#CONTAINER}) are per site and never replicated.
+     */
+    public void acknowledged(String site, BlobId id, boolean delete) {
+        if (id.container().equals(Fence.CONTAINER)) {
+            return;
+        }
+        if (sync) {
+            replicateNow(site, id, delete);
+        } else {
+            written(site, id, delete);
         }
     }
 
@@ -134,7 +173,12 @@ public final class Replicator implements AutoCloseable {
 
     /** Writes that could not be replicated for a non-transient reason (e.g. a name the target rejects). */
     public synchronized long dropped() {
-        return dropped;
+        return droppedAt.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Writes dropped for {@code target}. */
+    public synchronized long dropped(String target) {
+        return droppedAt.get(target);
     }
 
     /** Age of the oldest write not yet at {@code target}; zero when none. */
@@ -180,7 +224,7 @@ public final class Replicator implements AutoCloseable {
                     try {
                         wait(50);
                     } catch (InterruptedException e) {
-                        return;
+                        return; // closing
                     }
                 }
                 continue;
@@ -200,7 +244,7 @@ public final class Replicator implements AutoCloseable {
         if (!blobUp.test(target.id())) {
             return Optional.empty();
         }
-        java.util.Set<BlobId> busy = inFlight.get(target.id());
+        Set<BlobId> busy = inFlight.get(target.id());
         for (Pending p : backlog.get(target.id()).values()) {
             if (blobUp.test(p.source()) && busy.add(p.id())) {
                 return Optional.of(Map.entry(target, p));
@@ -240,18 +284,16 @@ public final class Replicator implements AutoCloseable {
                 notifyAll();
             }
         } catch (CloudException e) {
-            if (e instanceof dev.cloudhop.api.NotFoundException) {
+            if (e instanceof NotFoundException) {
                 containersAt.remove(target.id() + "/" + p.id().container()); // deleted meanwhile: create again
             }
-            if (!e.retryable() && !(e instanceof dev.cloudhop.api.NotFoundException)) {
+            if (!e.retryable() && !(e instanceof NotFoundException)) {
                 // A caller-type error (e.g. a name the target provider rejects) will not heal by retrying.
-                synchronized (this) {
-                    backlog.get(target.id()).remove(p.id(), p);
-                    dropped++;
-                }
+                drop(target, p, e);
                 return;
             }
             // Stays pending; health tracking sees unavailability through the intercepted services.
+            LOG.debug("replication of {} from site {} to site {} failed; retried", p.id(), p.source(), target.id(), e);
             synchronized (this) {
                 try {
                     wait(20);
@@ -262,9 +304,26 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    private void drop(InterceptedSite target, Pending p, CloudException e) {
+        boolean removed;
+        synchronized (this) {
+            removed = backlog.get(target.id()).remove(p.id(), p);
+            if (removed) {
+                droppedAt.merge(target.id(), 1L, Long::sum);
+            }
+        }
+        if (removed) {
+            LOG.warn("replication of {} from site {} to site {} dropped ({} blob.{}): {}", p.id(), p.source(), target.id(),
+                    e.getClass().getSimpleName(), p.delete() ? "delete" : "put", e.getMessage());
+            events.publish(new FailoverEvent.ReplicationDropped(clock.instant(), p.source(), target.id(), p.id().toString(),
+                    e.getClass().getSimpleName() + ": " + e.getMessage()));
+        }
+    }
+
+    /** Stops the workers; what is pending stays unreplicated. */
     @Override
     public void close() {
         closed = true;
-        workers.forEach(Thread::interrupt);
+        workers.shutdownNow();
     }
 }

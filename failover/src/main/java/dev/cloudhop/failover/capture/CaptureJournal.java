@@ -1,4 +1,4 @@
-package dev.cloudhop.failover.internal;
+package dev.cloudhop.failover.capture;
 
 import dev.cloudhop.api.queue.OutgoingMessage;
 import java.io.DataInputStream;

@@ -1,0 +1,135 @@
+package dev.cloudhop.failover.routing;
+
+import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.internal.EventBus;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The site clients use and the fencing epoch it holds, changed together under one lock, plus the switch
+ * window (from a runbook's fence to its redirect) during which writes wait. Waiters are woken by every
+ * change. Thread-safe.
+ */
+public final class ActiveSite {
+
+    private final Set<String> siteIds;
+    private final EventBus events;
+    private final Clock clock;
+    private final Object lock = new Object();
+    private volatile String active;
+    private volatile long epoch;
+    private volatile boolean switching;
+    private volatile boolean closed;
+
+    /** Not started: {@link #start} sets the first site and epoch. */
+    public ActiveSite(Set<String> siteIds, EventBus events, Clock clock) {
+        this.siteIds = Set.copyOf(siteIds);
+        this.events = events;
+        this.clock = clock;
+    }
+
+    /** Sets the site and epoch a facade starts with, without an event. */
+    public void start(String site, long startEpoch) {
+        synchronized (lock) {
+            active = site;
+            epoch = startEpoch;
+        }
+    }
+
+    /** The site clients use now. */
+    public String site() {
+        return active;
+    }
+
+    /** The fencing epoch this instance holds. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /** Whether a runbook is between fencing and redirecting. */
+    public boolean switching() {
+        return switching;
+    }
+
+    /** Whether the facade is closed (waits end at once). */
+    public boolean closed() {
+        return closed;
+    }
+
+    /**
+     * Takes a newer epoch and its site seen elsewhere (another instance failed over); ignored unless
+     * {@code newEpoch} is newer and {@code site} is one of ours.
+     */
+    public void adopt(long newEpoch, String site) {
+        synchronized (lock) {
+            if (newEpoch > epoch && siteIds.contains(site)) {
+                String old = active;
+                epoch = newEpoch;
+                active = site;
+                lock.notifyAll();
+                events.publish(new FailoverEvent.ActiveSiteChanged(clock.instant(), old, site, newEpoch));
+            }
+        }
+    }
+
+    /** Moves clients to {@code site} at {@code newEpoch} (a runbook's redirect). */
+    public void redirect(String site, long newEpoch) {
+        String old;
+        synchronized (lock) {
+            old = active;
+            epoch = newEpoch;
+            active = site;
+            lock.notifyAll();
+        }
+        events.publish(new FailoverEvent.ActiveSiteChanged(clock.instant(), old, site, newEpoch));
+    }
+
+    /** Opens or closes the switch window. */
+    public void switching(boolean on) {
+        synchronized (lock) {
+            switching = on;
+            lock.notifyAll();
+        }
+    }
+
+    /** Throws {@link IllegalStateException} once the facade is closed (the {@code Cloud.close()} contract). */
+    public void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the failover facade is closed");
+        }
+    }
+
+    /** Ends every wait: the facade is closing. */
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            lock.notifyAll();
+        }
+    }
+
+    /**
+     * Waits until {@code done} holds, re-checked on every change (and every 20 ms), at most {@code max}.
+     *
+     * @return whether it holds; false on timeout, interruption (the flag is restored) or close
+     */
+    public boolean awaitUntil(BooleanSupplier done, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (lock) {
+            while (!done.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                try {
+                    lock.wait(Math.max(1, Math.min(20, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+}

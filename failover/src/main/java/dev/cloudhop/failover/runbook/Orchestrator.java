@@ -1,0 +1,270 @@
+package dev.cloudhop.failover.runbook;
+
+import dev.cloudhop.api.CloudException;
+import dev.cloudhop.failover.FailoverConfig;
+import dev.cloudhop.failover.RunbookReport;
+import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.fencing.Fence;
+import dev.cloudhop.failover.internal.EventBus;
+import dev.cloudhop.failover.internal.Threads;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides and runs failovers: reacts to health changes (automatic failover away from a failed active
+ * site, fencing and merging when a site recovers, automatic failback), runs manual failovers and
+ * failbacks, and runs the runbook's steps in order, timing each into a {@link RunbookReport}. All of this
+ * happens on one orchestrator thread, so runbooks never overlap. Thread-safe.
+ */
+public final class Orchestrator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+
+    private final RunbookServices s;
+    private final List<RunbookStep> steps;
+    private final EventBus events;
+    private final Clock clock;
+    private final Runnable onRunbook;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.daemon("cloudhop-orchestrator"));
+    private final List<RunbookReport> reports = new CopyOnWriteArrayList<>();
+
+    /**
+     * @param services  the facade's parts
+     * @param steps     every step in order: {@link #steps}
+     * @param onRunbook called after every runbook that moved clients or tried to (a meter)
+     */
+    public Orchestrator(RunbookServices services, List<RunbookStep> steps, EventBus events, Clock clock, Runnable onRunbook) {
+        this.s = services;
+        this.steps = List.copyOf(steps);
+        this.events = events;
+        this.clock = clock;
+        this.onRunbook = onRunbook;
+    }
+
+    /**
+     * The built-in steps with application steps placed among them, in the order they were added.
+     *
+     * @throws IllegalArgumentException when a position names no step or a name is taken
+     */
+    public static List<RunbookStep> steps(List<Map.Entry<RunbookStep.Position, RunbookStep>> userSteps) {
+        return StepOrder.of(builtIns(), userSteps);
+    }
+
+    /** The built-in steps in order. */
+    static List<RunbookStep> builtIns() {
+        return List.of(new PreSyncStep(), new FenceStep(), new SettleReplicationStep(), new PrepareStep(), new ProvisionStep(),
+                new SwitchDnsStep(), new RedirectStep(), new ReleaseStep(), new ReplayStep(), new VerifyStep());
+    }
+
+    /** The steps every runbook considers, in order. */
+    public List<String> stepNames() {
+        return steps.stream().map(RunbookStep::name).toList();
+    }
+
+    /** Every runbook run so far, oldest first. */
+    public List<RunbookReport> reports() {
+        return List.copyOf(reports);
+    }
+
+    /** Fails over to {@code to} now and waits for the runbook's report. */
+    public RunbookReport failover(String to) {
+        s.router().site(to);
+        return await(thread.submit(() -> runbook(to, "manual failover to " + to)));
+    }
+
+    /** Returns to the primary (the first site of {@code priority}) and waits for the report. */
+    public RunbookReport failback() {
+        String primary = s.config().priority().get(0);
+        return await(thread.submit(() -> runbook(primary, "failback to " + primary)));
+    }
+
+    /** Completes when the work queued so far (runbooks, replays, recoveries) is done. */
+    public Future<?> barrier() {
+        return thread.submit(() -> { });
+    }
+
+    /** A service of a site changed health (called by the health monitor). */
+    public void healthChanged(String siteId, Service service) {
+        if (s.active().closed()) {
+            return;
+        }
+        FailoverConfig config = s.config();
+        String active = s.active().site();
+        if (siteId.equals(active) && !s.health().allUp(active, config.criticalServices()) && config.automatic()) {
+            later(() -> {
+                String now = s.active().site();
+                if (!s.health().allUp(now, config.criticalServices())) {
+                    candidate(now).ifPresent(to -> runQuietly(to, "automatic: " + service.key() + " down at " + siteId));
+                }
+            });
+            return;
+        }
+        boolean up = s.health().isUp(siteId, service);
+        if (up && !siteId.equals(active) && s.health().allUp(siteId, config.criticalServices())) {
+            later(() -> recover(siteId));
+        }
+        if (up && service == Service.QUEUE && siteId.equals(active)) {
+            later(() -> s.replay().replayTo(s.router().active()));
+        }
+    }
+
+    /**
+     * After a probe round: replays captured sends once the active site's queues are up, and sweeps the other
+     * sites for stranded messages every {@code replication.merge-interval}.
+     */
+    public void afterProbeRound() {
+        if (s.active().closed()) {
+            return;
+        }
+        if (s.replay().pending() && s.health().isUp(s.active().site(), Service.QUEUE)) {
+            later(() -> s.replay().replayTo(s.router().active()));
+        }
+        s.merger().sweepIfDue();
+    }
+
+    /** A site came back: fence it at the current epoch, move its stranded messages, maybe fail back. */
+    private void recover(String siteId) {
+        if (s.health().isUp(siteId, Service.DNS)) {
+            s.dns().refresh(siteId);
+        }
+        try {
+            s.fences().write(s.router().site(siteId), new Fence(s.active().epoch(), s.active().site()));
+        } catch (CloudException e) {
+            LOG.warn("site {} recovered but its fence could not be written (blob.put): {}; tried on its next recovery",
+                    siteId, e.toString());
+            return;
+        }
+        String primary = s.config().priority().get(0);
+        if (s.config().automaticFailback() && siteId.equals(primary) && !s.active().site().equals(primary)) {
+            // the failback's own replay step moves what is stranded at the active site; the primary's are home
+            runQuietly(primary, "automatic failback: " + primary + " healthy again");
+        } else {
+            s.merger().request(siteId);
+        }
+    }
+
+    private Optional<String> candidate(String from) {
+        return s.config().priority().stream().filter(id -> !id.equals(from))
+                .filter(id -> s.health().allUp(id, s.config().criticalServices())).findFirst();
+    }
+
+    private void runQuietly(String to, String reason) {
+        try {
+            runbook(to, reason);
+        } catch (RuntimeException e) {
+            LOG.error("runbook to site {} ({}) failed outside its steps", to, reason, e);
+        }
+    }
+
+    private void later(Runnable task) {
+        try {
+            thread.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    LOG.error("orchestration task failed", e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.debug("orchestrator closed: task dropped", e);
+        }
+    }
+
+    private static <T> T await(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while failing over", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Runs on the orchestrator thread only. */
+    private RunbookReport runbook(String to, String reason) {
+        String from = s.active().site();
+        Instant started = clock.instant();
+        long t0 = System.nanoTime();
+        List<RunbookReport.Step> done = new ArrayList<>();
+        if (from.equals(to)) {
+            return new RunbookReport(from, to, reason + " (already active)", s.active().epoch(), started, Duration.ZERO, true,
+                    0, done);
+        }
+        LOG.warn("failover {} -> {} started: {}", from, to, reason);
+        events.publish(new FailoverEvent.FailoverStarted(started, from, to, reason));
+        RunbookContext context = new RunbookContext(s, from, to, reason, s.active().epoch() + 1);
+        boolean ok = true;
+        try {
+            for (RunbookStep step : steps) {
+                if (!ok) {
+                    break;
+                }
+                if (step instanceof FenceStep) {
+                    s.active().switching(true); // writes wait from the fence to the redirect
+                }
+                if (step.appliesTo(context)) {
+                    ok = run(step, context, done) || !step.required();
+                }
+                if (step instanceof RedirectStep) {
+                    s.active().switching(false);
+                }
+            }
+        } finally {
+            s.active().switching(false);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        RunbookReport report = new RunbookReport(from, to, reason, context.epoch(), started, took, ok,
+                context.unreplicatedWrites(), done);
+        reports.add(report);
+        onRunbook.run();
+        events.publish(new FailoverEvent.FailoverCompleted(clock.instant(), from, to, ok, took));
+        if (ok) {
+            LOG.warn("failover {} -> {} completed in {} ms", from, to, took.toMillis());
+        } else {
+            LOG.error("failover {} -> {} FAILED in {} ms: {}", from, to, took.toMillis(), done.get(done.size() - 1));
+        }
+        return report;
+    }
+
+    private boolean run(RunbookStep step, RunbookContext context, List<RunbookReport.Step> done) {
+        long t = System.nanoTime();
+        boolean ok;
+        String detail;
+        try {
+            detail = step.run(context);
+            ok = true;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            detail = e.getClass().getSimpleName() + ": " + e.getMessage();
+            ok = false;
+            LOG.warn("runbook step {} ({} -> {}) failed", step.name(), context.from(), context.to(), e);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t);
+        done.add(new RunbookReport.Step(step.name(), took, ok, detail));
+        events.publish(new FailoverEvent.RunbookStepCompleted(clock.instant(), step.name(), took, ok, detail));
+        return ok;
+    }
+
+    /** Stops orchestrating; a runbook in progress is interrupted. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}

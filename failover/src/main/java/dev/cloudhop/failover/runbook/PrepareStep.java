@@ -1,0 +1,28 @@
+package dev.cloudhop.failover.runbook;
+
+import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.internal.KnownResources;
+
+/** Ensures the containers and queues the application uses exist at the target. */
+final class PrepareStep implements RunbookStep {
+
+    static final String NAME = "prepare";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String run(RunbookContext c) {
+        KnownResources known = c.services().known();
+        InterceptedSite target = c.target();
+        for (String container : known.containers()) {
+            target.blobs().createContainer(container);
+        }
+        for (String q : known.queues()) {
+            target.queues().createQueue(q);
+        }
+        return known.containers().size() + " containers, " + known.queues().size() + " queues ensured at " + c.to();
+    }
+}

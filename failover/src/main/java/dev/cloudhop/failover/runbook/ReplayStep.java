@@ -1,0 +1,22 @@
+package dev.cloudhop.failover.runbook;
+
+import dev.cloudhop.failover.Service;
+
+/** Delivers captured sends to the target and moves the messages stranded at the site clients left. */
+final class ReplayStep implements RunbookStep {
+
+    static final String NAME = "replay";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String run(RunbookContext c) {
+        RunbookServices s = c.services();
+        int replayed = s.replay().replayTo(c.target());
+        int merged = s.health().isUp(c.from(), Service.QUEUE) ? s.merger().merge(s.router().site(c.from()), c.target()) : 0;
+        return replayed + " captured sends replayed, " + merged + " messages moved from " + c.from();
+    }
+}

@@ -1,0 +1,72 @@
+package dev.cloudhop.failover.runbook;
+
+import dev.cloudhop.api.Cloud;
+import dev.cloudhop.failover.internal.InterceptedSite;
+
+/**
+ * One run of the runbook, as its steps see it: where clients move from and to, why, and the epoch the run
+ * establishes. The same instance is passed to every step of the run; it is confined to the orchestrator
+ * thread.
+ */
+public final class RunbookContext {
+
+    private final RunbookServices services;
+    private final String from;
+    private final String to;
+    private final String reason;
+    private final long epoch;
+    private int unreplicatedWrites;
+
+    RunbookContext(RunbookServices services, String from, String to, String reason, long epoch) {
+        this.services = services;
+        this.from = from;
+        this.to = to;
+        this.reason = reason;
+        this.epoch = epoch;
+    }
+
+    /** The site clients leave. */
+    public String from() {
+        return from;
+    }
+
+    /** The site clients move to. */
+    public String to() {
+        return to;
+    }
+
+    /** Why the runbook runs (manual failover, failback, an outage). */
+    public String reason() {
+        return reason;
+    }
+
+    /** The fencing epoch this run establishes. */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
+     * A site's services without failover, switchboard or health tracking (the step talks to that site
+     * directly). {@link IllegalArgumentException} for an unknown id.
+     */
+    public Cloud site(String siteId) {
+        return services.router().site(siteId).raw();
+    }
+
+    /** Blob writes not yet at {@link #to()} when replication was settled (the RPO in writes); 0 before. */
+    public int unreplicatedWrites() {
+        return unreplicatedWrites;
+    }
+
+    void unreplicatedWrites(int n) {
+        this.unreplicatedWrites = n;
+    }
+
+    RunbookServices services() {
+        return services;
+    }
+
+    InterceptedSite target() {
+        return services.router().site(to);
+    }
+}

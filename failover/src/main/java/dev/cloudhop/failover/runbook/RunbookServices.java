@@ -1,0 +1,30 @@
+package dev.cloudhop.failover.runbook;
+
+import dev.cloudhop.failover.FailoverConfig;
+import dev.cloudhop.failover.capture.CaptureReplay;
+import dev.cloudhop.failover.capture.QueueMerger;
+import dev.cloudhop.failover.fencing.FenceRegister;
+import dev.cloudhop.failover.health.HealthMonitor;
+import dev.cloudhop.failover.internal.KnownResources;
+import dev.cloudhop.failover.replication.Replicator;
+import dev.cloudhop.failover.routing.ActiveSite;
+import dev.cloudhop.failover.routing.Router;
+
+/**
+ * What the built-in steps work with: the facade's parts, shared by every run.
+ *
+ * @param config     the failover configuration
+ * @param router     sites and routing
+ * @param active     the active site and epoch
+ * @param fences     the epoch register
+ * @param health     health of every site
+ * @param replicator blob replication
+ * @param known      containers and queues the application uses
+ * @param replay     captured sends
+ * @param merger     stranded messages
+ * @param dns        the DNS record of the active site
+ */
+public record RunbookServices(FailoverConfig config, Router router, ActiveSite active, FenceRegister fences,
+                              HealthMonitor health, Replicator replicator, KnownResources known, CaptureReplay replay,
+                              QueueMerger merger, DnsSwitch dns) {
+}

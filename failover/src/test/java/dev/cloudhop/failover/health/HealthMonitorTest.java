@@ -1,0 +1,64 @@
+package dev.cloudhop.failover.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.internal.EventBus;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HealthMonitorTest {
+
+    private final EventBus events = new EventBus();
+    private final List<String> changes = new ArrayList<>();
+    private final HealthMonitor health = new HealthMonitor(List.of("a", "b"), 2, 3, Clock.systemUTC(), events,
+            (site, service) -> changes.add(site + "/" + service.key()));
+
+    @Test
+    void everyServiceStartsUp() {
+        assertThat(health.allUp("a", Set.of(Service.values()))).isTrue();
+        assertThat(health.snapshot()).containsOnlyKeys("a", "b");
+    }
+
+    @Test
+    void consecutiveFailedCallsMarkAServiceDownAndASuccessBreaksTheRun() {
+        health.callFailed("a", Service.BLOB, "refused");
+        health.callFailed("a", Service.BLOB, "refused");
+        health.callSucceeded("a", Service.BLOB);
+        health.callFailed("a", Service.BLOB, "refused");
+        health.callFailed("a", Service.BLOB, "refused");
+        assertThat(health.isUp("a", Service.BLOB)).isTrue();
+
+        health.callFailed("a", Service.BLOB, "refused");
+
+        assertThat(health.isUp("a", Service.BLOB)).isFalse();
+        assertThat(health.isUp("a", Service.QUEUE)).as("other services are unaffected").isTrue();
+        assertThat(changes).containsExactly("a/blob");
+        assertThat(events.history()).singleElement().isInstanceOfSatisfying(FailoverEvent.SiteHealthChanged.class,
+                e -> assertThat(e.reason()).contains("3 consecutive calls failed: refused"));
+    }
+
+    @Test
+    void probesToleratesFailuresAndOneSuccessBringsAServiceBack() {
+        health.probed("b", Service.QUEUE, false, "timeout");
+        assertThat(health.isUp("b", Service.QUEUE)).isTrue();
+        health.probed("b", Service.QUEUE, false, "timeout");
+        assertThat(health.isUp("b", Service.QUEUE)).isFalse();
+
+        health.probed("b", Service.QUEUE, true, "");
+
+        assertThat(health.isUp("b", Service.QUEUE)).isTrue();
+        assertThat(changes).containsExactly("b/queue", "b/queue");
+    }
+
+    @Test
+    void anUnknownSiteIsNamed() {
+        assertThatThrownBy(() -> health.isUp("x", Service.BLOB)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown site 'x'");
+    }
+}
