@@ -1,6 +1,7 @@
 package dev.cloudhop.jclouds;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.api.Capability;
 import dev.cloudhop.api.SiteInfo;
@@ -9,10 +10,10 @@ import dev.cloudhop.api.compute.NodeSpec;
 import dev.cloudhop.api.naming.NamingRules;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jclouds.ContextBuilder;
 import org.jclouds.compute.ComputeService;
@@ -61,11 +62,8 @@ class StrayNodesTest {
                 .containsKey(JcloudsComputeService.LAUNCH_TAG));
         List<String> expected = List.of(launched.get(0).id(), launched.get(1).id(), earlier);
         // the sweep runs in the background, off the launch's latency
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (compute.listNodes("web").size() != 3 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(compute.listNodes("web")).extracting(Node::id).containsExactlyInAnyOrderElementsOf(expected);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(compute.listNodes("web")).extracting(Node::id).containsExactlyInAnyOrderElementsOf(expected));
         // the stray is gone from the provider too (the stub forgets destroyed nodes), not merely hidden
         assertThat(real.listNodesDetailsMatching(n -> true)).map(n -> (NodeMetadata) n)
                 .filteredOn(n -> n.getStatus() != NodeMetadata.Status.TERMINATED).hasSize(3);

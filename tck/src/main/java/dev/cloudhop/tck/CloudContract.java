@@ -66,8 +66,8 @@ public abstract class CloudContract {
         }
     }
 
-    /** The site under test. */
-    protected final Cloud cloud() {
+    /** The site under test; public so that contract groups declared as interfaces reach it. */
+    public final Cloud cloud() {
         return cloud;
     }
 
@@ -82,7 +82,7 @@ public abstract class CloudContract {
     }
 
     /** Skips the calling test unless the provider declares {@code capability}. */
-    protected final void requireCapability(Capability capability) {
+    public final void requireCapability(Capability capability) {
         assumeTrue(cloud.supports(capability),
                 () -> "provider " + cloud.site().provider() + " does not declare capability " + capability);
     }

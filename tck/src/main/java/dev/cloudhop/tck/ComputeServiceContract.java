@@ -17,8 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -122,8 +121,9 @@ public abstract class ComputeServiceContract extends CloudContract {
             assertThat(compute().destroy(id)).as("second destroy of %s", id).isFalse();
         }
 
-        awaitTrue(() -> compute().listNodes(group).isEmpty(), () -> "nodes of group " + group + " still listed: "
-                + compute().listNodes(group) + "; the launch returned " + ids);
+        Awaitility.await().atMost(settleTimeout()).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .untilAsserted(() -> assertThat(compute().listNodes(group))
+                        .as("nodes of group %s; the launch returned %s", group, ids).isEmpty());
         assertThat(compute().listNodes()).extracting(Node::id).doesNotContainAnyElementsOf(ids);
         for (String id : ids) {
             assertThat(compute().node(id)).as("node(%s) after destroy", id).isEmpty();
@@ -283,18 +283,4 @@ public abstract class ComputeServiceContract extends CloudContract {
                         + "script on"));
     }
 
-    private void awaitTrue(BooleanSupplier condition, Supplier<String> failure) {
-        long deadline = System.nanoTime() + settleTimeout().toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() >= deadline) {
-                fail(failure.get() + " (waited " + settleTimeout() + ")");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            }
-        }
-    }
 }

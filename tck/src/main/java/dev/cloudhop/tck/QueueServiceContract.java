@@ -30,10 +30,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -520,19 +521,12 @@ public abstract class QueueServiceContract extends CloudContract {
 
     /** Polls until one message is received, for up to {@link #settleTimeout()}. */
     private ReceivedMessage receiveOne(String queue, ReceiveOptions options) {
-        long deadline = deadline(settleTimeout());
         ReceiveOptions one = options.withMaxMessages(1);
-        while (true) {
+        return eventually().alias("a message received from " + queue).until(() -> {
             List<ReceivedMessage> messages = queues().receive(queue, one);
             assertThat(messages).as("one receive with maxMessages 1").hasSizeLessThanOrEqualTo(1);
-            if (!messages.isEmpty()) {
-                return messages.get(0);
-            }
-            if (System.nanoTime() >= deadline) {
-                return fail("no message received from %s within %s", queue, settleTimeout());
-            }
-            sleep(POLL_INTERVAL);
-        }
+            return messages;
+        }, messages -> !messages.isEmpty()).get(0);
     }
 
     /**
@@ -557,19 +551,13 @@ public abstract class QueueServiceContract extends CloudContract {
     }
 
     private void awaitDepth(String queue, long expected) {
-        awaitTrue(() -> queues().approximateDepth(queue) == expected,
-                () -> "approximateDepth of " + queue + " is " + queues().approximateDepth(queue) + ", expected "
-                        + expected);
+        eventually().untilAsserted(() -> assertThat(queues().approximateDepth(queue))
+                .as("approximateDepth of %s", queue).isEqualTo(expected));
     }
 
-    private void awaitTrue(BooleanSupplier condition, java.util.function.Supplier<String> failure) {
-        long deadline = deadline(settleTimeout());
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() >= deadline) {
-                fail(failure.get() + " (waited " + settleTimeout() + ")");
-            }
-            sleep(POLL_INTERVAL);
-        }
+    /** Waits up to {@link #settleTimeout()} for what a provider reports eventually, checking at once first. */
+    private ConditionFactory eventually() {
+        return Awaitility.await().atMost(settleTimeout()).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL);
     }
 
     private void assertNotFound(String queue, org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
@@ -592,6 +580,7 @@ public abstract class QueueServiceContract extends CloudContract {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    /** Paces a test that asserts something holds while time passes; never a wait for a condition. */
     private static void sleep(Duration d) {
         try {
             Thread.sleep(d.toMillis());

@@ -3,6 +3,7 @@ package dev.cloudhop.provider.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ConflictException;
@@ -23,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -519,19 +522,31 @@ class InMemoryQueueServiceTest {
             return new ReceiveOptions(10, VIS, wait);
         }
 
-        private Future<List<ReceivedMessage>> pollInBackground(Duration wait, CountDownLatch started) {
-            return executor.submit(() -> {
-                started.countDown();
-                return queues.receive("orders", waitFor(wait));
+        /** Starts a receive on another thread and returns once that thread waits inside it. */
+        private Future<List<ReceivedMessage>> pollInBackground(Duration wait) {
+            return startWaiting(() -> queues.receive("orders", waitFor(wait)));
+        }
+
+        /**
+         * Submits {@code task} and returns once its thread is parked (waiting for a message), so that what the
+         * test does next happens during the wait.
+         */
+        private <T> Future<T> startWaiting(Callable<T> task) {
+            AtomicReference<Thread> runner = new AtomicReference<>();
+            Future<T> future = executor.submit(() -> {
+                runner.set(Thread.currentThread());
+                return task.call();
             });
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                Thread t = runner.get();
+                return t != null && (t.getState() == Thread.State.TIMED_WAITING || t.getState() == Thread.State.WAITING);
+            });
+            return future;
         }
 
         @Test
         void wakesPromptlyWhenAMessageIsSent() throws Exception {
-            CountDownLatch started = new CountDownLatch(1);
-            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20), started);
-            started.await();
-            Thread.sleep(100); // let the receiver block
+            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20));
             assertThat(poll).isNotDone();
             long sentAt = System.nanoTime();
             queues.send("orders", OutgoingMessage.of("wake up"));
@@ -561,10 +576,7 @@ class InMemoryQueueServiceTest {
         @Test
         void picksUpADelayedMessageWhoseDelayEndsDuringTheWait() throws Exception {
             queues.send("orders", OutgoingMessage.of("delayed").withDelay(Duration.ofMinutes(1)));
-            CountDownLatch started = new CountDownLatch(1);
-            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20), started);
-            started.await();
-            Thread.sleep(100);
+            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20));
             assertThat(poll).isNotDone();
             clock.advance(Duration.ofMinutes(1)); // no send, no signal: only the periodic re-check sees it
             assertThat(bodies(poll.get(5, TimeUnit.SECONDS))).containsExactly("delayed");
@@ -574,10 +586,7 @@ class InMemoryQueueServiceTest {
         void picksUpAMessageWhoseVisibilityExpiresDuringTheWait() throws Exception {
             queues.send("orders", OutgoingMessage.of("again"));
             receiveOne();
-            CountDownLatch started = new CountDownLatch(1);
-            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20), started);
-            started.await();
-            Thread.sleep(100);
+            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20));
             assertThat(poll).isNotDone();
             clock.advance(VIS);
             List<ReceivedMessage> got = poll.get(5, TimeUnit.SECONDS);
@@ -589,21 +598,15 @@ class InMemoryQueueServiceTest {
         void wakesWhenVisibilityIsSetToZero() throws Exception {
             queues.send("orders", OutgoingMessage.of("a"));
             ReceivedMessage m = receiveOne();
-            CountDownLatch started = new CountDownLatch(1);
-            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20), started);
-            started.await();
-            Thread.sleep(100);
+            Future<List<ReceivedMessage>> poll = pollInBackground(Duration.ofSeconds(20));
             queues.extendVisibility("orders", m.receipt(), Duration.ZERO);
             assertThat(poll.get(5, TimeUnit.SECONDS)).hasSize(1);
         }
 
         @Test
         void deletingTheQueueEndsItsPollersWithNotFound() throws Exception {
-            CountDownLatch started = new CountDownLatch(2);
-            Future<List<ReceivedMessage>> p1 = pollInBackground(Duration.ofSeconds(20), started);
-            Future<List<ReceivedMessage>> p2 = pollInBackground(Duration.ofSeconds(20), started);
-            started.await();
-            Thread.sleep(100);
+            Future<List<ReceivedMessage>> p1 = pollInBackground(Duration.ofSeconds(20));
+            Future<List<ReceivedMessage>> p2 = pollInBackground(Duration.ofSeconds(20));
             queues.deleteQueue("orders");
             for (Future<List<ReceivedMessage>> p : List.of(p1, p2)) {
                 assertThatThrownBy(() -> p.get(5, TimeUnit.SECONDS))
@@ -615,16 +618,10 @@ class InMemoryQueueServiceTest {
         @Test
         void oneMessageGoesToExactlyOneOfSeveralPollers() throws Exception {
             int pollers = 4;
-            CountDownLatch started = new CountDownLatch(pollers);
             List<Future<List<ReceivedMessage>>> polls = new ArrayList<>();
             for (int i = 0; i < pollers; i++) {
-                polls.add(executor.submit(() -> {
-                    started.countDown();
-                    return queues.receive("orders", waitFor(Duration.ofMillis(700)));
-                }));
+                polls.add(pollInBackground(Duration.ofMillis(700)));
             }
-            started.await();
-            Thread.sleep(100);
             queues.send("orders", OutgoingMessage.of("only one"));
             int received = 0;
             for (Future<List<ReceivedMessage>> p : polls) {
@@ -636,21 +633,13 @@ class InMemoryQueueServiceTest {
         @Test
         void interruptEndsTheWaitKeepingTheFlag() throws Exception {
             AtomicReference<Boolean> flag = new AtomicReference<>();
-            CountDownLatch started = new CountDownLatch(1);
-            Future<List<ReceivedMessage>> poll = executor.submit(() -> {
-                started.countDown();
+            Future<List<ReceivedMessage>> poll = startWaiting(() -> {
                 List<ReceivedMessage> got = queues.receive("orders", waitFor(Duration.ofSeconds(20)));
                 flag.set(Thread.currentThread().isInterrupted());
                 return got;
             });
-            started.await();
-            Thread.sleep(100);
             poll.cancel(true);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (flag.get() == null && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(flag.get()).isTrue();
+            assertThat(await().atMost(Duration.ofSeconds(5)).until(flag::get, Objects::nonNull)).isTrue();
         }
     }
 

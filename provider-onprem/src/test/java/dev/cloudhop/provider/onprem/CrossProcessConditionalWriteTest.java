@@ -1,6 +1,7 @@
 package dev.cloudhop.provider.onprem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.api.Cloud;
 import dev.cloudhop.api.blob.BlobContent;
@@ -45,11 +46,9 @@ class CrossProcessConditionalWriteTest {
                     .startTimeout(Duration.ofSeconds(60)).readyWhenLogContains("READY").start());
         }
         Files.createFile(go);
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> processes.stream().noneMatch(ManagedProcess::isAlive));
         for (ManagedProcess p : processes) {
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
             assertThat(Files.readString(p.log())).as("log of %s", p.name()).contains("FINISHED");
         }
 

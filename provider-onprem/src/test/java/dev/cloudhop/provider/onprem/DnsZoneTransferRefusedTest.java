@@ -2,6 +2,7 @@ package dev.cloudhop.provider.onprem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.api.Cloud;
 import dev.cloudhop.api.UnauthorizedException;
@@ -57,11 +58,8 @@ class DnsZoneTransferRefusedTest {
     }
 
     /** Waits (up to 10 s) until the server answers authoritatively for the zone it has just loaded. */
-    private static void awaitServed(Cloud site, String zone) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (site.dns().zone(zone).isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(site.dns().zone(zone)).as("zone %s served", zone).isPresent();
+    private static void awaitServed(Cloud site, String zone) {
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(site.dns().zone(zone)).as("zone %s served", zone).isPresent());
     }
 }

@@ -1,6 +1,7 @@
 package dev.cloudhop.provider.onprem;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.api.Cloud;
 import dev.cloudhop.api.queue.OutgoingMessage;
@@ -80,12 +81,9 @@ class QueueDurabilityTest {
         }
     }
 
-    private static void awaitDepth(Cloud cloud, String queue, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (cloud.queues().approximateDepth(queue) != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(cloud.queues().approximateDepth(queue)).as("depth of %s", queue).isEqualTo(expected);
+    private static void awaitDepth(Cloud cloud, String queue, long expected) {
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(cloud.queues().approximateDepth(queue)).as("depth of %s", queue).isEqualTo(expected));
     }
 
     private static Cloud site(Path journal) {

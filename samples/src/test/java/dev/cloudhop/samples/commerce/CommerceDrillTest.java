@@ -1,6 +1,7 @@
 package dev.cloudhop.samples.commerce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.api.config.Cloudhop;
 import dev.cloudhop.api.config.CloudhopConfig;
@@ -73,10 +74,9 @@ class CommerceDrillTest {
                 while (slots.incrementAndGet() <= 1000 && (n = attempts.incrementAndGet()) <= 5000) {
                     if (n == 500) {
                         cloud.switchboard().inject("azure", Fault.unavailable()); // region outage mid-way
-                        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                        while (!"aws".equals(cloud.activeSite()) && System.nanoTime() < until) {
-                            Thread.sleep(5); // this client waits for the failover; the others keep ordering
-                        }
+                        // this client waits for the failover; the others keep ordering
+                        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5))
+                                .until(() -> "aws".equals(cloud.activeSite()));
                     }
                     if (n >= 800 && "aws".equals(cloud.activeSite()) && cleared.compareAndSet(false, true)) {
                         cloud.switchboard().clear("azure"); // the primary returns once traffic runs at aws
@@ -107,16 +107,12 @@ class CommerceDrillTest {
         assertThat(cloud.failovers().get(0).to()).isEqualTo("aws");
 
         // The primary returns: fail back, then let the workers drain everything.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!cloud.health().isUp("azure", Service.BLOB) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> cloud.health().isUp("azure", Service.BLOB));
         cloud.awaitIdle(Duration.ofSeconds(10));
         assertThat(cloud.failback().ok()).isTrue();
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!shop.processedCounts().keySet().containsAll(acknowledged) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> shop.processedCounts().keySet().containsAll(acknowledged));
 
         Map<String, Long> processed = shop.processedCounts();
         assertThat(acknowledged).as("orders acknowledged").hasSize(1000);
@@ -160,10 +156,7 @@ class CommerceDrillTest {
         cloud.switchboard().clear("azure");
         cloud.probeNow();
         String id = shop.submitOrder(Map.of("p1", 1));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!shop.status(id).equals("processed") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(shop.status(id)).isEqualTo("processed");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .untilAsserted(() -> assertThat(shop.status(id)).isEqualTo("processed"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.cloudhop.samples.commerce;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.cloudhop.failover.Fault;
 import dev.cloudhop.failover.FailoverCloud;
@@ -55,11 +56,8 @@ class CommerceHttpTest {
         HttpResponse<String> order = call("POST", "/orders?cart=c1");
         assertThat(order.statusCode()).isEqualTo(202);
         String id = order.body().replaceAll(".*\"order\":\"([^\"]+)\".*", "$1");
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!call("GET", "/orders/" + id).body().contains("processed") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(call("GET", "/orders/" + id).body()).contains("\"status\":\"processed\"");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
+                assertThat(call("GET", "/orders/" + id).body()).contains("\"status\":\"processed\""));
         assertThat(call("GET", "/status").body()).contains("\"active\":\"azure\"", "ordering is available");
     }
 
