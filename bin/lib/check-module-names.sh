@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks that every module jar built by the reactor (run after `mvn package` or `install`) names its JPMS module
-# with a valid Automatic-Module-Name under dev.cloudhop. Prints one line per jar; exits non-zero on the first gap
-# it reports (after listing all of them).
+# with a valid Automatic-Module-Name under dev.cloudhop. Prints one line per jar, then exits non-zero if any jar
+# (or module) lacks it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 status=0
