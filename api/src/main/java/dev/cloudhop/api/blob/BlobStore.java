@@ -1,6 +1,5 @@
 package dev.cloudhop.api.blob;
 
-import dev.cloudhop.api.internal.PagedStream;
 import java.util.Optional;
 import java.util.stream.Stream;
 

@@ -5,7 +5,7 @@ import dev.cloudhop.api.spi.ConfigKey.Type;
 import java.util.List;
 
 /** The configuration keys of an Azure site, relative to the site's section. */
-public final class AzureKeys {
+final class AzureKeys {
 
     private AzureKeys() {
     }

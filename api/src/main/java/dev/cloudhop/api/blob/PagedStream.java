@@ -1,4 +1,4 @@
-package dev.cloudhop.api.internal;
+package dev.cloudhop.api.blob;
 
 import java.util.Iterator;
 import java.util.List;
@@ -12,9 +12,9 @@ import java.util.stream.StreamSupport;
 
 /**
  * Turns a token-paged listing into a lazy stream: the next page is fetched only when the previous one is
- * consumed. Not part of the public API.
+ * consumed.
  */
-public final class PagedStream {
+final class PagedStream {
 
     private PagedStream() {
     }
@@ -27,7 +27,7 @@ public final class PagedStream {
      * @param next    a page's next token, empty on the last page
      * @param fetch   fetches the page for a token
      */
-    public static <P, T> Stream<T> of(P first, Function<P, List<T>> entries, Function<P, Optional<String>> next,
+    static <P, T> Stream<T> of(P first, Function<P, List<T>> entries, Function<P, Optional<String>> next,
                                       Function<String, P> fetch) {
         Iterator<T> iterator = new Iterator<>() {
             private Iterator<T> current = entries.apply(first).iterator();
