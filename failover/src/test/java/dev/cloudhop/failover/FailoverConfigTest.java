@@ -124,7 +124,7 @@ class FailoverConfigTest {
         endpoints.put("a", "10.0.0.1");
         endpoints.put("b", "10.0.0.2");
         Map<String, List<String>> perSite = new LinkedHashMap<>(Map.of("b", new ArrayList<>(List.of("img", "small"))));
-        FailoverConfig.Builder builder = FailoverConfig.builder().priority(priority).capabilities(capabilities)
+        FailoverConfigBuilder builder = FailoverConfig.builder().priority(priority).capabilities(capabilities)
                 .dns(new Dns("z.example.com", "www.z.example.com", Duration.ofSeconds(30), List.of("a"), endpoints))
                 .redeploy(new Redeploy("web", "img", "small", 1, perSite, Set.of(), true))
                 .topology(Topology.REDEPLOY);

@@ -1,0 +1,87 @@
+package dev.cloudhop.failover;
+
+import dev.cloudhop.api.config.ConfigProblem;
+import dev.cloudhop.failover.FailoverConfig.Dns;
+import dev.cloudhop.failover.FailoverConfig.Redeploy;
+import dev.cloudhop.failover.FailoverConfig.Topology;
+import io.vavr.collection.Seq;
+import io.vavr.control.Validation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The rules a configuration keeps however it was made (file or {@link FailoverConfigBuilder}): ranges and site ids
+ * across keys.
+ */
+record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
+    FailoverConfigRules(FailoverConfigBuilder b) {
+        this(b, b.sites.orElse(b.priority));
+    }
+
+    private <T> Validation<Seq<ConfigProblem>, T> check(boolean ok, String key, String message) {
+        return ConfigProblem.check(ok, null, b.source, "failover." + key, message);
+    }
+
+    private Validation<Seq<ConfigProblem>, Void> knownSite(String site, String key, String what) {
+        return check(known.contains(site), key, "unknown site '" + site + "'" + what);
+    }
+
+    private String configured() {
+        return "; configured sites: " + String.join(", ", known);
+    }
+
+    private Validation<Seq<ConfigProblem>, Void> notNegative(String key, Duration d) {
+        return check(!d.isNegative(), key, "must not be negative");
+    }
+
+    Validation<Seq<ConfigProblem>, Void> check() {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        checks.add(check(!b.priority.isEmpty(), "priority", "missing; list the sites in failover order, e.g. "
+                + (b.sites.isPresent() ? known : List.of("primary", "secondary"))));
+        for (int i = 0; i < b.priority.size(); i++) {
+            checks.add(knownSite(b.priority.get(i), "priority[" + i + "]", configured()));
+        }
+        checks.add(check(Set.copyOf(b.priority).size() == b.priority.size(), "priority", "lists a site twice"));
+        b.weights.forEach((site, weight) -> {
+            checks.add(knownSite(site, "weights." + site, ""));
+            checks.add(check(weight >= 0, "weights." + site, "must not be negative, was " + weight));
+        });
+        checks.add(notNegative("probe.interval", b.probe.interval()));
+        checks.add(notNegative("probe.timeout", b.probe.timeout()));
+        checks.add(notNegative("client-wait", b.clientWait));
+        checks.add(notNegative("call-timeout", b.callTimeout));
+        checks.add(notNegative("replication.rpo-budget", b.rpoBudget));
+        checks.add(notNegative("replication.presync-timeout", b.presyncTimeout));
+        checks.add(notNegative("replication.merge-interval", b.mergeInterval));
+        checks.add(check(b.parallelism >= 1 && b.parallelism <= FailoverConfig.MAX_PARALLELISM, "replication.parallelism",
+                "must be between 1 and " + FailoverConfig.MAX_PARALLELISM + ", was " + b.parallelism));
+        b.dns.ifPresent(d -> checks.addAll(dns(d)));
+        b.redeploy.ifPresentOrElse(r -> checks.addAll(redeploy(r)), () -> checks.add(check(
+                b.topology != Topology.REDEPLOY, "redeploy",
+                "missing; the redeploy topology needs group, image, size and count")));
+        return ConfigProblem.all(checks);
+    }
+
+    private List<Validation<Seq<ConfigProblem>, Void>> dns(Dns d) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        for (String site : b.priority) {
+            checks.add(check(d.endpoints().containsKey(site), "dns.endpoints." + site,
+                    "missing; the address clients use for site " + site));
+        }
+        d.sites().forEach(site -> checks.add(knownSite(site, "dns.sites", "")));
+        checks.add(notNegative("dns.ttl", d.ttl()));
+        checks.add(check(!d.zone().isBlank(), "dns.zone", "missing"));
+        checks.add(check(!d.record().isBlank(), "dns.record", "missing"));
+        return checks;
+    }
+
+    private List<Validation<Seq<ConfigProblem>, Void>> redeploy(Redeploy r) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        r.perSite().keySet().forEach(site -> checks.add(knownSite(site, "redeploy.sites." + site, configured())));
+        r.standing().stream().sorted().forEach(site -> checks.add(knownSite(site, "redeploy.standing", configured())));
+        checks.add(check(r.count() >= 1, "redeploy.count", "must be at least 1, was " + r.count()));
+        return checks;
+    }
+}
