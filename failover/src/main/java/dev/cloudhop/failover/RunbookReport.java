@@ -1,8 +1,14 @@
 package dev.cloudhop.failover;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one failover (or failback) did: each step timed, with its outcome.
@@ -20,6 +26,8 @@ import java.util.List;
  */
 public record RunbookReport(String from, String to, String reason, long epoch, Instant started, Duration took, boolean ok,
                             int unreplicatedWrites, List<Step> steps) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Copies. */
     public RunbookReport {
@@ -42,20 +50,37 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
         return steps.stream().filter(s -> s.name().equals(name)).map(Step::took).findFirst().orElse(Duration.ZERO);
     }
 
-    /** A JSON object. */
+    /**
+     * A JSON object: the fields above by name, durations as {@code tookMs} (milliseconds with one decimal),
+     * {@code started} as ISO-8601 text, steps as an array of {@code {name, tookMs, ok, detail}}.
+     */
     public String toJson() {
-        StringBuilder sb = new StringBuilder("{");
-        sb.append("\"from\":").append(Json.str(from)).append(",\"to\":").append(Json.str(to))
-                .append(",\"reason\":").append(Json.str(reason)).append(",\"epoch\":").append(epoch)
-                .append(",\"started\":").append(Json.str(started.toString()))
-                .append(",\"tookMs\":").append(Json.ms(took)).append(",\"ok\":").append(ok)
-                .append(",\"unreplicatedWrites\":").append(unreplicatedWrites).append(",\"steps\":[");
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"name\":").append(Json.str(s.name())).append(",\"tookMs\":")
-                    .append(Json.ms(s.took())).append(",\"ok\":").append(s.ok()).append(",\"detail\":")
-                    .append(Json.str(s.detail())).append('}');
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("from", from);
+        json.put("to", to);
+        json.put("reason", reason);
+        json.put("epoch", epoch);
+        json.put("started", started.toString());
+        json.put("tookMs", millis(took));
+        json.put("ok", ok);
+        json.put("unreplicatedWrites", unreplicatedWrites);
+        json.put("steps", steps.stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", s.name());
+            step.put("tookMs", millis(s.took()));
+            step.put("ok", s.ok());
+            step.put("detail", s.detail());
+            return step;
+        }).toList());
+        try {
+            return JSON.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of strings, numbers and booleans did not serialize", e);
         }
-        return sb.append("]}").toString();
+    }
+
+    /** Milliseconds with one decimal, exact (a {@code BigDecimal} keeps Jackson from writing 1.0E7). */
+    private static BigDecimal millis(Duration d) {
+        return BigDecimal.valueOf(d.toNanos(), 6).setScale(1, RoundingMode.HALF_UP);
     }
 }
