@@ -1,8 +1,7 @@
 package dev.cloudhop.failover;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.cloudhop.failover.internal.ReportJson;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -35,8 +34,6 @@ public record DrillReport(String scenario, String description, String siteBefore
                           Duration rto, int rpoWrites, int calls, int failedCalls, List<String> sampleErrors,
                           List<RunbookReport> runbooks, Map<String, Object> workload, List<TimedEvent> timeline,
                           Duration took) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * An event of the timeline.
@@ -77,10 +74,10 @@ public record DrillReport(String scenario, String description, String siteBefore
         json.put("description", description);
         json.put("siteBefore", siteBefore);
         json.put("siteAfter", siteAfter);
-        json.put("detectionMs", detection == null ? null : millis(detection));
-        json.put("rtoMs", millis(rto));
+        json.put("detectionMs", detection == null ? null : ReportJson.millis(detection));
+        json.put("rtoMs", ReportJson.millis(rto));
         json.put("rpoWrites", rpoWrites);
-        json.put("provisioningMs", millis(provisioning()));
+        json.put("provisioningMs", ReportJson.millis(provisioning()));
         java.util.OptionalDouble share = provisioningShareOfRto();
         json.put("provisioningShareOfRto", share.isPresent()
                 ? BigDecimal.valueOf(share.getAsDouble()).setScale(3, RoundingMode.HALF_UP) : null);
@@ -93,22 +90,14 @@ public record DrillReport(String scenario, String description, String siteBefore
         json.put("runbooks", runbooks.stream().map(r -> new RawValue(r.toJson())).toList());
         json.put("timeline", timeline.stream().map(e -> {
             Map<String, Object> event = new LinkedHashMap<>();
-            event.put("atMs", millis(e.at()));
+            event.put("atMs", ReportJson.millis(e.at()));
             event.put("what", e.what());
             return event;
         }).toList());
-        json.put("tookMs", millis(took));
-        try {
-            return JSON.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings, numbers and booleans did not serialize", e);
-        }
+        json.put("tookMs", ReportJson.millis(took));
+        return ReportJson.write(json);
     }
 
-    /** Milliseconds with one decimal, exact (a {@code BigDecimal} keeps Jackson from writing 1.0E7). */
-    private static BigDecimal millis(Duration d) {
-        return BigDecimal.valueOf(d.toNanos(), 6).setScale(1, RoundingMode.HALF_UP);
-    }
 
     /** A few lines for humans. */
     public String summary() {

@@ -1,9 +1,6 @@
 package dev.cloudhop.failover;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
+import dev.cloudhop.failover.internal.ReportJson;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,8 +23,6 @@ import java.util.Map;
  */
 public record RunbookReport(String from, String to, String reason, long epoch, Instant started, Duration took, boolean ok,
                             int unreplicatedWrites, List<Step> steps) {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Copies. */
     public RunbookReport {
@@ -61,26 +56,18 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
         json.put("reason", reason);
         json.put("epoch", epoch);
         json.put("started", started.toString());
-        json.put("tookMs", millis(took));
+        json.put("tookMs", ReportJson.millis(took));
         json.put("ok", ok);
         json.put("unreplicatedWrites", unreplicatedWrites);
         json.put("steps", steps.stream().map(s -> {
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", s.name());
-            step.put("tookMs", millis(s.took()));
+            step.put("tookMs", ReportJson.millis(s.took()));
             step.put("ok", s.ok());
             step.put("detail", s.detail());
             return step;
         }).toList());
-        try {
-            return JSON.writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings, numbers and booleans did not serialize", e);
-        }
+        return ReportJson.write(json);
     }
 
-    /** Milliseconds with one decimal, exact (a {@code BigDecimal} keeps Jackson from writing 1.0E7). */
-    private static BigDecimal millis(Duration d) {
-        return BigDecimal.valueOf(d.toNanos(), 6).setScale(1, RoundingMode.HALF_UP);
-    }
 }
