@@ -1,6 +1,11 @@
 package dev.cloudhop.failover;
 
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.cloudhop.failover.internal.ReportJson;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,39 +61,43 @@ public record DrillReport(String scenario, String description, String siteBefore
                 : java.util.OptionalDouble.of(Math.min(1.0, provisioning().toNanos() / (double) rto.toNanos()));
     }
 
-    /** The report as JSON. */
+    /**
+     * The report as a JSON object: the fields above by name, durations as {@code ...Ms} (milliseconds with one
+     * decimal; {@code detectionMs} null if never detected), {@code provisioningMs} and
+     * {@code provisioningShareOfRto} (three decimals, null when the RTO is zero), {@code workload} with numbers
+     * and booleans as such and anything else as text, each runbook as {@link RunbookReport#toJson()}, the
+     * timeline as {@code {atMs, what}}.
+     */
     public String toJson() {
-        StringBuilder sb = new StringBuilder("{");
-        sb.append("\"scenario\":").append(Json.str(scenario)).append(",\"description\":").append(Json.str(description))
-                .append(",\"siteBefore\":").append(Json.str(siteBefore)).append(",\"siteAfter\":").append(Json.str(siteAfter))
-                .append(",\"detectionMs\":").append(detection == null ? "null" : Json.ms(detection))
-                .append(",\"rtoMs\":").append(Json.ms(rto)).append(",\"rpoWrites\":").append(rpoWrites)
-                .append(",\"provisioningMs\":").append(Json.ms(provisioning()))
-                .append(",\"provisioningShareOfRto\":").append(provisioningShareOfRto().isPresent()
-                        ? String.format(java.util.Locale.ROOT, "%.3f", provisioningShareOfRto().getAsDouble()) : "null")
-                .append(",\"calls\":").append(calls).append(",\"failedCalls\":").append(failedCalls)
-                .append(",\"sampleErrors\":[");
-        for (int i = 0; i < sampleErrors.size(); i++) {
-            sb.append(i == 0 ? "" : ",").append(Json.str(sampleErrors.get(i)));
-        }
-        sb.append("],\"workload\":{");
-        int i = 0;
-        for (Map.Entry<String, Object> e : workload.entrySet()) {
-            sb.append(i++ == 0 ? "" : ",").append(Json.str(e.getKey())).append(':');
-            Object v = e.getValue();
-            sb.append(v instanceof Number || v instanceof Boolean ? v.toString() : Json.str(String.valueOf(v)));
-        }
-        sb.append("},\"runbooks\":[");
-        for (int r = 0; r < runbooks.size(); r++) {
-            sb.append(r == 0 ? "" : ",").append(runbooks.get(r).toJson());
-        }
-        sb.append("],\"timeline\":[");
-        for (int t = 0; t < timeline.size(); t++) {
-            sb.append(t == 0 ? "" : ",").append("{\"atMs\":").append(Json.ms(timeline.get(t).at())).append(",\"what\":")
-                    .append(Json.str(timeline.get(t).what())).append('}');
-        }
-        return sb.append("],\"tookMs\":").append(Json.ms(took)).append('}').toString();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("scenario", scenario);
+        json.put("description", description);
+        json.put("siteBefore", siteBefore);
+        json.put("siteAfter", siteAfter);
+        json.put("detectionMs", detection == null ? null : ReportJson.millis(detection));
+        json.put("rtoMs", ReportJson.millis(rto));
+        json.put("rpoWrites", rpoWrites);
+        json.put("provisioningMs", ReportJson.millis(provisioning()));
+        java.util.OptionalDouble share = provisioningShareOfRto();
+        json.put("provisioningShareOfRto", share.isPresent()
+                ? BigDecimal.valueOf(share.getAsDouble()).setScale(3, RoundingMode.HALF_UP) : null);
+        json.put("calls", calls);
+        json.put("failedCalls", failedCalls);
+        json.put("sampleErrors", sampleErrors);
+        Map<String, Object> work = new LinkedHashMap<>();
+        workload.forEach((k, v) -> work.put(k, v instanceof Number || v instanceof Boolean ? v : String.valueOf(v)));
+        json.put("workload", work);
+        json.put("runbooks", runbooks.stream().map(r -> new RawValue(r.toJson())).toList());
+        json.put("timeline", timeline.stream().map(e -> {
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("atMs", ReportJson.millis(e.at()));
+            event.put("what", e.what());
+            return event;
+        }).toList());
+        json.put("tookMs", ReportJson.millis(took));
+        return ReportJson.write(json);
     }
+
 
     /** A few lines for humans. */
     public String summary() {

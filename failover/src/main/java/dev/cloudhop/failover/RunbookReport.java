@@ -1,8 +1,11 @@
 package dev.cloudhop.failover;
 
+import dev.cloudhop.failover.internal.ReportJson;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one failover (or failback) did: each step timed, with its outcome.
@@ -42,20 +45,29 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
         return steps.stream().filter(s -> s.name().equals(name)).map(Step::took).findFirst().orElse(Duration.ZERO);
     }
 
-    /** A JSON object. */
+    /**
+     * A JSON object: the fields above by name, durations as {@code tookMs} (milliseconds with one decimal),
+     * {@code started} as ISO-8601 text, steps as an array of {@code {name, tookMs, ok, detail}}.
+     */
     public String toJson() {
-        StringBuilder sb = new StringBuilder("{");
-        sb.append("\"from\":").append(Json.str(from)).append(",\"to\":").append(Json.str(to))
-                .append(",\"reason\":").append(Json.str(reason)).append(",\"epoch\":").append(epoch)
-                .append(",\"started\":").append(Json.str(started.toString()))
-                .append(",\"tookMs\":").append(Json.ms(took)).append(",\"ok\":").append(ok)
-                .append(",\"unreplicatedWrites\":").append(unreplicatedWrites).append(",\"steps\":[");
-        for (int i = 0; i < steps.size(); i++) {
-            Step s = steps.get(i);
-            sb.append(i == 0 ? "" : ",").append("{\"name\":").append(Json.str(s.name())).append(",\"tookMs\":")
-                    .append(Json.ms(s.took())).append(",\"ok\":").append(s.ok()).append(",\"detail\":")
-                    .append(Json.str(s.detail())).append('}');
-        }
-        return sb.append("]}").toString();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("from", from);
+        json.put("to", to);
+        json.put("reason", reason);
+        json.put("epoch", epoch);
+        json.put("started", started.toString());
+        json.put("tookMs", ReportJson.millis(took));
+        json.put("ok", ok);
+        json.put("unreplicatedWrites", unreplicatedWrites);
+        json.put("steps", steps.stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("name", s.name());
+            step.put("tookMs", ReportJson.millis(s.took()));
+            step.put("ok", s.ok());
+            step.put("detail", s.detail());
+            return step;
+        }).toList());
+        return ReportJson.write(json);
     }
+
 }

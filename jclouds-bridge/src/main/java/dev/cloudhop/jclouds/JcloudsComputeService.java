@@ -15,6 +15,7 @@ import dev.cloudhop.api.compute.NodeStatus;
 import dev.cloudhop.api.compute.ScriptResult;
 import dev.cloudhop.api.naming.NameKind;
 import dev.cloudhop.api.naming.NamingRules;
+import dev.cloudhop.api.spi.Secret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ import org.jclouds.compute.domain.ExecResponse;
 import org.jclouds.compute.domain.NodeMetadata;
 import org.jclouds.compute.domain.Template;
 import org.jclouds.compute.options.TemplateOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cloudhop's {@link ComputeService} over any jclouds compute service. Tags are stored as jclouds user
@@ -42,7 +45,7 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
     /** The tag every launched node carries: the id of the launch that started it. */
     public static final String LAUNCH_TAG = "cloudhop-launch";
     private static final Duration STRAY_RECHECK = Duration.ofSeconds(2);
-    private static final System.Logger LOG = System.getLogger(JcloudsComputeService.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(JcloudsComputeService.class);
 
     private final SiteInfo site;
     private final NamingRules rules;
@@ -200,15 +203,17 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
                 Set<String> strays = untaggedIdsOf(group);
                 strays.retainAll(first);
                 for (String id : strays) {
-                    LOG.log(System.Logger.Level.WARNING, () -> "site " + site.id() + ": destroying node " + id
-                            + " of group '" + group + "': started by a resent launch request and never returned");
+                    LOG.warn("site {} compute launch: destroying node {} of group '{}': started by a resent launch request"
+                            + " and never returned", site.id(), id, group);
                     jclouds().destroyNode(id);
                 }
             } catch (InterruptedException e) {
+                // the JVM is stopping the daemon: the nodes stay tagged for a later sweep to find
+                LOG.debug("site {} compute launch: stray sweep of group '{}' interrupted", site.id(), group);
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, () -> "site " + site.id() + ": looking for stray nodes of group '"
-                        + group + "' failed: " + e);
+                LOG.warn("site {} compute launch: looking for stray nodes of group '{}' failed, strays may be left"
+                        + " running: {}", site.id(), group, Secret.redactUserInfo(String.valueOf(e)));
             }
         }, "cloudhop-stray-sweep-" + site.id());
         sweeper.setDaemon(true);

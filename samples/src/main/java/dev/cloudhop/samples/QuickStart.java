@@ -1,5 +1,6 @@
 package dev.cloudhop.samples;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudhop.api.Cloud;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobEntry;
@@ -29,6 +30,8 @@ import java.util.Map;
  */
 public final class QuickStart {
 
+    /** Writes the demo's JSON records ({@code ObjectNode.toString()} is JSON text). */
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ZONE = "shop.example.com";
     private static final String RECORD = "www.shop.example.com";
 
@@ -55,7 +58,7 @@ public final class QuickStart {
             for (Cloud site : List.of(primary, secondary)) {
                 for (int i = 1; i <= 3; i++) {
                     site.blobs().put(BlobId.of("catalog", "products/p" + i + ".json"),
-                            BlobContent.ofUtf8("{\"id\":\"p" + i + "\",\"price\":" + (10 * i) + "}"),
+                            BlobContent.ofUtf8(JSON.createObjectNode().put("id", "p" + i).put("price", 10 * i).toString()),
                             PutOptions.DEFAULT.withContentType("application/json"));
                 }
             }
@@ -107,7 +110,8 @@ public final class QuickStart {
         while (!(batch = site.queues().receive("orders", options)).isEmpty()) {
             for (ReceivedMessage m : batch) {
                 site.blobs().put(BlobId.of("order-records", m.bodyAsString() + ".json"),
-                        BlobContent.ofUtf8("{\"order\":\"" + m.bodyAsString() + "\",\"site\":\"" + site.site().id() + "\"}"));
+                        BlobContent.ofUtf8(JSON.createObjectNode().put("order", m.bodyAsString())
+                                .put("site", site.site().id()).toString()));
                 site.queues().ack("orders", m.receipt());
                 processed++;
             }

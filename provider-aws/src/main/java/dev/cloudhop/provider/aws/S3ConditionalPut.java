@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,6 +28,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * NoSuchKey for If-Match on a missing key) is a {@link ConflictException}; nothing is written.
  */
 final class S3ConditionalPut implements ConditionalWrites.Native {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3ConditionalPut.class);
 
     private final Supplier<S3Client> s3;
 
@@ -72,6 +76,8 @@ final class S3ConditionalPut implements ConditionalWrites.Native {
                     stream.close(); // BlobContent.of(InputStream, long) promises the upload closes it
                 } catch (IOException e) {
                     // closing after the upload: nothing left to lose
+                    LOG.debug("site {} {} {}: closing the uploaded stream failed: {}", ctx.site().id(), ctx.operation(),
+                            ctx.target(), e.toString());
                 }
             }
         }

@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesResponse;
@@ -74,6 +76,8 @@ final class SqsQueueService implements QueueService, AutoCloseable {
     private static final Duration MAX_WAIT = Duration.ofSeconds(20);
     private static final int MAX_REMEMBERED = 10_000;
     private static final int LOCK_STRIPES = 64;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsQueueService.class);
 
     private final SiteInfo site;
     private final NamingRules rules;
@@ -484,6 +488,8 @@ final class SqsQueueService implements QueueService, AutoCloseable {
                     throw e;
                 }
                 // already deleted: ack is idempotent
+                LOG.debug("site {} {} {}: message {} already deleted ({})", site.id(), ctx.operation(), queue,
+                        r.messageId(), code);
             }
             return null;
         });

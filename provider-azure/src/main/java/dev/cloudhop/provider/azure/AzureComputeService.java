@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Azure virtual machines of one resource group through the Resource Manager SDK (generic resources,
@@ -48,6 +50,8 @@ final class AzureComputeService implements ComputeService {
     static final String NIC_API = "2024-05-01";
     static final String GROUP_TAG = "cloudhop-group";
     static final String IMAGE_TAG = "cloudhop-image";
+
+    private static final Logger LOG = LoggerFactory.getLogger(AzureComputeService.class);
 
     private final SiteInfo site;
     private final NamingRules rules;
@@ -352,11 +356,13 @@ final class AzureComputeService implements ComputeService {
         return left;
     }
 
-    private static void deleteQuietly(ResourceManagementClient c, String id, String api) {
+    private void deleteQuietly(ResourceManagementClient c, String id, String api) {
         try {
             c.getResources().deleteById(id, api);
-        } catch (RuntimeException ignored) {
+        } catch (RuntimeException e) {
             // NICs are deleted with their VM; this explicit delete is for older API behaviour only
+            LOG.debug("site {} compute.destroy {}: explicit delete failed (the VM's deletion takes it along): {}",
+                    site.id(), id, Redaction.redact(String.valueOf(e)));
         }
     }
 

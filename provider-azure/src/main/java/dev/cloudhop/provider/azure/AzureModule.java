@@ -55,7 +55,7 @@ final class AzureModule extends AbstractModule {
     @Singleton
     AzureQueueService azureQueueService(SiteInfo site, AzureClients clients) {
         ErrorContext ledger = ErrorContext.of(site, "queue.dedup", settings.dedupContainer());
-        DedupLedger dedup = new DedupLedger(() -> clients.blobService(ledger).getBlobContainerClient(settings.dedupContainer()),
+        DedupLedger dedup = new DedupLedger(site, () -> clients.blobService(ledger).getBlobContainerClient(settings.dedupContainer()),
                 settings.dedupWindow());
         return new AzureQueueService(site, NamingRules.AZURE, memoized(clients), dedup);
     }

@@ -11,6 +11,7 @@ import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobParallelUploadOptions;
+import dev.cloudhop.api.SiteInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,6 +22,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Queue de-duplication for Azure, which has none: one marker blob per (queue, dedup key) in a container of
@@ -54,11 +57,15 @@ final class DedupLedger {
     record Duplicate(String messageId) implements Claim {
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(DedupLedger.class);
+
+    private final SiteInfo site;
     private final Supplier<BlobContainerClient> container;
     private final Duration window;
     private volatile boolean containerReady;
 
-    DedupLedger(Supplier<BlobContainerClient> container, Duration window) {
+    DedupLedger(SiteInfo site, Supplier<BlobContainerClient> container, Duration window) {
+        this.site = site;
         this.container = container;
         this.window = window;
     }
@@ -146,8 +153,11 @@ final class DedupLedger {
             container().getBlobClient(markerName(claim.queue(), claim.key())).setMetadataWithResponse(
                     Map.of(STATE, "sent", MESSAGE_ID, messageId), new BlobRequestConditions().setIfMatch(claim.etag()),
                     null, Context.NONE);
-        } catch (RuntimeException ignored) {
+        } catch (RuntimeException e) {
             // a later duplicate then waits out the pending lease and sends again: at-least-once
+            LOG.warn("site {} queue.send {}: recording message {} as sent under dedup key failed; a duplicate sent"
+                    + " within the pending lease is sent again: {}", site.id(), claim.queue(), messageId,
+                    Redaction.redact(String.valueOf(e)));
         }
     }
 
@@ -156,8 +166,10 @@ final class DedupLedger {
         try {
             container().getBlobClient(markerName(claim.queue(), claim.key())).deleteIfExistsWithResponse(null,
                     new BlobRequestConditions().setIfMatch(claim.etag()), null, Context.NONE);
-        } catch (RuntimeException ignored) {
+        } catch (RuntimeException e) {
             // the pending lease frees it
+            LOG.debug("site {} queue.send {}: releasing a dedup claim failed, its pending lease frees it: {}",
+                    site.id(), claim.queue(), Redaction.redact(String.valueOf(e)));
         }
     }
 
@@ -170,8 +182,10 @@ final class DedupLedger {
             }
             c.listBlobs(new ListBlobsOptions().setPrefix(queue + "/"), null)
                     .forEach(b -> c.getBlobClient(b.getName()).deleteIfExists());
-        } catch (RuntimeException ignored) {
+        } catch (RuntimeException e) {
             // markers of a deleted queue are harmless; a lifecycle rule may expire them
+            LOG.debug("site {} queue.delete {}: deleting its dedup markers failed: {}", site.id(), queue,
+                    Redaction.redact(String.valueOf(e)));
         }
     }
 

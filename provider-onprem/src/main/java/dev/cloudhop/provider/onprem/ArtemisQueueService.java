@@ -16,6 +16,7 @@ import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
+import dev.cloudhop.api.spi.Secret;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -56,6 +57,8 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.api.core.management.ManagementHelper;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cloudhop queues on ActiveMQ Artemis, embedded or remote, over Artemis' core protocol.
@@ -102,6 +105,8 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
     private static final int IDLE_SESSIONS_PER_QUEUE = 8;
     private static final int PRODUCER_SESSIONS = 16;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(ArtemisQueueService.class);
 
     private final SiteInfo site;
     private final NamingRules rules;
@@ -200,8 +205,10 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
             }
             try {
                 factory.close();
-            } catch (RuntimeException ignored) {
+            } catch (RuntimeException e) {
                 // already gone
+                LOG.debug("site {} queue.close: closing the session factory of {} failed: {}", site.id(),
+                        Secret.redactUserInfo(url), redact(e));
             }
             locator.close();
         }
@@ -704,6 +711,8 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                     batched.add(batch.size());
                     commit(batch);
                 } catch (InterruptedException e) {
+                    // stop() interrupts: what is queued is handed back below
+                    LOG.debug("site {} queue.send: batcher stopped", site.id());
                     break;
                 }
             }
@@ -739,6 +748,9 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 session.commit();
                 batch.forEach(p -> p.done().complete(null));
             } catch (Exception e) {
+                // each send is retried on its own below, and its caller sees that outcome
+                LOG.debug("site {} queue.send: a batch of {} sends failed, sending them one by one: {}", site.id(),
+                        batch.size(), redact(e));
                 closeSession();
                 for (PendingSend p : batch) {
                     try {
@@ -766,8 +778,9 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
             if (factory != null) {
                 try {
                     factory.close();
-                } catch (RuntimeException ignored) {
+                } catch (RuntimeException e) {
                     // already gone
+                    LOG.debug("site {} queue.send: closing the batcher's session factory failed: {}", site.id(), redact(e));
                 }
             }
             if (locator != null) {
@@ -824,6 +837,8 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 }
                 throw translate(e, ctx);
             }
+            LOG.debug("site {} queue.receive {}: the broker failed after {} messages, returning those: {}", site.id(),
+                    queue, received.size(), redact(e));
             return received; // what was delivered stays delivered; the lease holds it
         }
         boolean idle = lease.inFlight == 0;
@@ -926,6 +941,8 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 original.individualAcknowledge();
             } catch (Exception e) {
                 // the broker gives this session's deliveries to others once it is closed: still at least once
+                LOG.warn("site {} queue.expire {}: making broker message {} visible again failed; the broker redelivers"
+                        + " it when its session is closed: {}", site.id(), d.queue, d.message.getMessageID(), redact(e));
                 closeQuietly(lease.session);
                 markBroken(lease.connection, e);
             }
@@ -1099,14 +1116,20 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
     }
 
-    private static void closeQuietly(ClientSession s) {
+    private void closeQuietly(ClientSession s) {
         try {
             if (s != null && !s.isClosed()) {
                 s.close();
             }
-        } catch (ActiveMQException | RuntimeException ignored) {
+        } catch (ActiveMQException | RuntimeException e) {
             // closing anyway
+            LOG.debug("site {} queue: closing a session failed: {}", site.id(), redact(e));
         }
+    }
+
+    /** An exception's text for a log line, with any user information of a URL in it hidden. */
+    private static String redact(Exception e) {
+        return Secret.redactUserInfo(String.valueOf(e));
     }
 
     /** How long the embedded broker took to start; empty for a remote broker or before first use. */

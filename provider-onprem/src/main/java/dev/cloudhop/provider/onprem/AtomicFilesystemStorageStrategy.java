@@ -50,6 +50,8 @@ import org.jclouds.filesystem.strategy.internal.FilesystemStorageStrategyImpl;
 import org.jclouds.io.ContentMetadata;
 import org.jclouds.io.MutableContentMetadata;
 import org.jclouds.io.payloads.BasePayload;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * jclouds' filesystem storage with three changes that make it safe for more than one writer and for crashes.
@@ -118,6 +120,8 @@ final class AtomicFilesystemStorageStrategy extends FilesystemStorageStrategyImp
     private final Path staging;
     private final BlobLocks locks;
     private final boolean fsync;
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicFilesystemStorageStrategy.class);
+
     private final dev.cloudhop.api.SiteInfo site;
 
     @Inject
@@ -166,8 +170,9 @@ final class AtomicFilesystemStorageStrategy extends FilesystemStorageStrategyImp
                     if (Files.getLastModifiedTime(f).toInstant().isBefore(cutoff)) {
                         Files.deleteIfExists(f);
                     }
-                } catch (IOException ignored) {
+                } catch (IOException e) {
                     // another process removed it first
+                    LOG.debug("site {} blob.staging {}: removing a stale staging file failed: {}", site.id(), f, e.toString());
                 }
             }
         }
@@ -507,13 +512,14 @@ final class AtomicFilesystemStorageStrategy extends FilesystemStorageStrategyImp
         return new ConflictException(c, message, cause);
     }
 
-    private static void syncDirectory(Path dir) throws IOException {
+    private void syncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (NoSuchFileException e) {
             throw e;
         } catch (IOException e) {
             // some file systems refuse to fsync a directory; the rename itself is still atomic
+            LOG.debug("site {} blob.put {}: the file system refused to fsync the directory: {}", site.id(), dir, e.toString());
         }
     }
 

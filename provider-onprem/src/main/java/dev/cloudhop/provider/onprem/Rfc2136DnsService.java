@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -81,6 +83,8 @@ final class Rfc2136DnsService implements DnsService {
     private static final String ZONE_FILE_SUFFIX = ".db";
     private static final Duration ZONE_LOAD_WAIT = Duration.ofSeconds(10);
     private static final int CNAME_ATTEMPTS = 3;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Rfc2136DnsService.class);
 
     private final SiteInfo site;
     private final OnPremSettings.Dns settings;
@@ -149,8 +153,10 @@ final class Rfc2136DnsService implements DnsService {
                         .forEach(z -> {
                             try {
                                 candidates.add(DnsNames.normalize(z));
-                            } catch (IllegalArgumentException ignored) {
+                            } catch (IllegalArgumentException e) {
                                 // not one of ours
+                                LOG.debug("site {} {}: zone file '{}' names no zone Cloudhop can use", site.id(),
+                                        ctx.operation(), z);
                             }
                         });
             } catch (IOException e) {
@@ -426,7 +432,10 @@ final class Rfc2136DnsService implements DnsService {
             try {
                 owner = DnsNames.normalize(r.getName().toString());
             } catch (IllegalArgumentException e) {
-                continue; // a name Cloudhop cannot express (escaped characters): not managed here
+                // a name Cloudhop cannot express (escaped characters): not managed here
+                LOG.debug("site {} dns.list: record '{}' has a name Cloudhop cannot express; left alone", site.id(),
+                        r.getName());
+                continue;
             }
             byNameAndType.computeIfAbsent(owner + " " + type.get(), k -> new ArrayList<>()).add(r);
         }

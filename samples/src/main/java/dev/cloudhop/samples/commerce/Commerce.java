@@ -1,5 +1,7 @@
 package dev.cloudhop.samples.commerce;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ConflictException;
 import dev.cloudhop.api.blob.BlobContent;
@@ -35,6 +37,8 @@ public final class Commerce implements AutoCloseable {
     static final String CARTS = "carts";
     static final String ORDERS = "orders";
     static final String ORDER_QUEUE = "orders";
+    private static final TypeReference<LinkedHashMap<String, Integer>> CART = new TypeReference<>() {
+    };
 
     private final FailoverCloud cloud;
     private final Map<String, AtomicLong> processedCount = new ConcurrentHashMap<>();
@@ -98,24 +102,16 @@ public final class Commerce implements AutoCloseable {
         }
         Map<String, Integer> cart = new LinkedHashMap<>(cart(cartId));
         cart.merge(productId, quantity, Integer::sum);
-        StringBuilder sb = new StringBuilder();
-        cart.forEach((p, q) -> sb.append(p).append(' ').append(q).append('\n'));
-        cloud.blobs().put(BlobId.of(CARTS, cartId), BlobContent.ofUtf8(sb.toString()));
+        cloud.blobs().put(BlobId.of(CARTS, cartId), BlobContent.ofUtf8(ShopJson.write(cart)),
+                PutOptions.DEFAULT.withContentType("application/json"));
         return cart;
     }
 
-    /** A cart's lines: product id to quantity. */
+    /** A cart's lines: product id to quantity, stored as the JSON object {@code {"p1":2}}. */
     public Map<String, Integer> cart(String cartId) {
-        Map<String, Integer> cart = new LinkedHashMap<>();
-        cloud.blobs().get(BlobId.of(CARTS, cartId)).ifPresent(b -> {
-            for (String line : new String(b.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-                if (!line.isBlank()) {
-                    String[] parts = line.split(" ");
-                    cart.put(parts[0], Integer.parseInt(parts[1]));
-                }
-            }
-        });
-        return cart;
+        return cloud.blobs().get(BlobId.of(CARTS, cartId))
+                .map(b -> ShopJson.read(new String(b.readAllBytes(), StandardCharsets.UTF_8), CART))
+                .orElseGet(LinkedHashMap::new);
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -138,13 +134,9 @@ public final class Commerce implements AutoCloseable {
             throw new OrderingUnavailableException(ordering.message());
         }
         String orderId = UUID.randomUUID().toString();
-        StringBuilder body = new StringBuilder("{\"order\":\"" + orderId + "\",\"lines\":{");
-        int i = 0;
-        for (Map.Entry<String, Integer> e : lines.entrySet()) {
-            body.append(i++ == 0 ? "" : ",").append('"').append(e.getKey()).append("\":").append(e.getValue());
-        }
-        body.append("}}");
-        cloud.queues().send(ORDER_QUEUE, OutgoingMessage.of(body.toString()).withDedupKey(orderId)
+        ObjectNode body = ShopJson.object().put("order", orderId);
+        body.set("lines", ShopJson.MAPPER.valueToTree(lines));
+        cloud.queues().send(ORDER_QUEUE, OutgoingMessage.of(ShopJson.write(body)).withDedupKey(orderId)
                 .withAttribute("order-id", orderId));
         return orderId;
     }
@@ -212,8 +204,8 @@ public final class Commerce implements AutoCloseable {
         String orderId = m.attributes().getOrDefault("order-id", m.messageId());
         try {
             cloud.blobs().put(BlobId.of(ORDERS, orderId + ".json"),
-                    BlobContent.ofUtf8("{\"order\":\"" + orderId + "\",\"status\":\"processed\",\"site\":\""
-                            + cloud.activeSite() + "\",\"request\":" + m.bodyAsString() + "}"),
+                    BlobContent.ofUtf8(ShopJson.write(ShopJson.object().put("order", orderId).put("status", "processed")
+                            .put("site", cloud.activeSite()).set("request", ShopJson.treeOrText(m.bodyAsString())))),
                     PutOptions.DEFAULT.withContentType("application/json").withIfNoneMatch());
             processedCount.computeIfAbsent(orderId, k -> new AtomicLong()).incrementAndGet();
         } catch (ConflictException e) {

@@ -2,6 +2,7 @@ package dev.cloudhop.samples.commerce;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.failover.Service;
 import java.io.IOException;
@@ -62,8 +63,7 @@ public final class CommerceHttp implements AutoCloseable {
                 } else if (path.equals("/status")) {
                     send(ex, 200, "application/json", status());
                 } else if (path.equals("/products")) {
-                    send(ex, 200, "application/json", shop.products().stream().map(Product::toJson)
-                            .collect(Collectors.joining(",", "[", "]")));
+                    send(ex, 200, "application/json", ShopJson.write(shop.products()));
                 } else if (path.startsWith("/products/")) {
                     var p = shop.product(path.substring("/products/".length()));
                     if (p.isPresent()) {
@@ -75,46 +75,48 @@ public final class CommerceHttp implements AutoCloseable {
                     String cart = path.split("/")[2];
                     var lines = shop.addToCart(cart, query.getOrDefault("product", ""),
                             Integer.parseInt(query.getOrDefault("quantity", "1")));
-                    send(ex, 200, "application/json", json(lines));
+                    send(ex, 200, "application/json", ShopJson.write(lines));
                 } else if (path.matches("/carts/[\\w-]+")) {
-                    send(ex, 200, "application/json", json(shop.cart(path.split("/")[2])));
+                    send(ex, 200, "application/json", ShopJson.write(shop.cart(path.split("/")[2])));
                 } else if (path.equals("/orders") && method.equals("POST")) {
                     String id = shop.checkout(query.getOrDefault("cart", ""));
-                    send(ex, 202, "application/json", "{\"order\":\"" + id + "\",\"status\":\"accepted\"}");
+                    send(ex, 202, "application/json", order(id, "accepted"));
                 } else if (path.startsWith("/orders/")) {
                     String id = path.substring("/orders/".length());
-                    send(ex, 200, "application/json", "{\"order\":\"" + id + "\",\"status\":\"" + shop.status(id) + "\"}");
+                    send(ex, 200, "application/json", order(id, shop.status(id)));
                 } else {
                     send(ex, 404, "text/plain", "not found");
                 }
             } catch (OrderingUnavailableException e) {
-                send(ex, 503, "application/json", "{\"error\":\"" + e.getMessage() + "\"}");
+                send(ex, 503, "application/json", error(e.getMessage()));
             } catch (IllegalArgumentException e) {
-                send(ex, 400, "application/json", "{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}");
+                send(ex, 400, "application/json", error(e.getMessage()));
             } catch (CloudException e) {
-                send(ex, 503, "application/json", "{\"error\":\"" + e.getClass().getSimpleName() + "\"}");
+                send(ex, 503, "application/json", error(e.getClass().getSimpleName()));
             }
         }
     }
 
+    /** {@code {"active", "epoch", "ordering", "health": {site: {service: up}}}}. */
     private String status() {
-        StringBuilder sb = new StringBuilder("{\"active\":\"" + shop.cloud().activeSite() + "\",\"epoch\":"
-                + shop.cloud().epoch() + ",\"ordering\":\"" + shop.ordering().message() + "\",\"health\":{");
-        int i = 0;
+        ObjectNode json = ShopJson.object().put("active", shop.cloud().activeSite()).put("epoch", shop.cloud().epoch())
+                .put("ordering", shop.ordering().message());
+        ObjectNode health = json.putObject("health");
         for (var site : shop.cloud().health().snapshot().entrySet()) {
-            sb.append(i++ == 0 ? "" : ",").append('"').append(site.getKey()).append("\":{");
-            int j = 0;
+            ObjectNode services = health.putObject(site.getKey());
             for (Service s : Service.values()) {
-                sb.append(j++ == 0 ? "" : ",").append('"').append(s.key()).append("\":").append(site.getValue().get(s));
+                services.put(s.key(), site.getValue().get(s));
             }
-            sb.append('}');
         }
-        return sb.append("}}").toString();
+        return ShopJson.write(json);
     }
 
-    private static String json(Map<String, Integer> lines) {
-        return lines.entrySet().stream().map(e -> "\"" + e.getKey() + "\":" + e.getValue())
-                .collect(Collectors.joining(",", "{", "}"));
+    private static String order(String id, String status) {
+        return ShopJson.write(ShopJson.object().put("order", id).put("status", status));
+    }
+
+    private static String error(String message) {
+        return ShopJson.write(ShopJson.object().put("error", message));
     }
 
     private static Map<String, String> query(String raw) {

@@ -1,12 +1,13 @@
 package dev.cloudhop.samples.commerce;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.cloudhop.failover.DrillReport;
 import java.io.IOException;
+import java.io.Writer;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Collectors;
 
 /** How the demos and benchmarks show drill reports: a summary with its timeline, and a JSON file. */
 public final class DrillOutput {
@@ -30,7 +31,14 @@ public final class DrillOutput {
             if (dir != null) {
                 Files.createDirectories(dir);
             }
-            Files.writeString(file, reports.stream().map(DrillReport::toJson).collect(Collectors.joining(",", "[", "]")));
+            try (Writer out = Files.newBufferedWriter(file);
+                 JsonGenerator json = ShopJson.MAPPER.getFactory().createGenerator(out)) {
+                json.writeStartArray();
+                for (DrillReport r : reports) {
+                    json.writeRawValue(r.toJson()); // already JSON, written by the report itself
+                }
+                json.writeEndArray();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the drill reports to " + file, e);
         }

@@ -1,5 +1,8 @@
 package dev.cloudhop.samples.commerce;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.util.Objects;
+
 /**
  * A catalog entry (reference data: published to every site).
  *
@@ -9,18 +12,26 @@ package dev.cloudhop.samples.commerce;
  */
 public record Product(String id, String name, long priceCents) {
 
+    private static final TypeReference<Product> TYPE = new TypeReference<>() {
+    };
+
+    /** Requires an id and a name. */
+    public Product {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+    }
+
+    /** {@code {"id":..., "name":..., "priceCents":...}}. */
     String toJson() {
-        return "{\"id\":\"" + id + "\",\"name\":\"" + name.replace("\"", "'") + "\",\"priceCents\":" + priceCents + "}";
+        return ShopJson.write(this);
     }
 
+    /**
+     * Reads what {@link #toJson()} wrote; other fields are ignored.
+     *
+     * @throws IllegalArgumentException if {@code json} is not a product
+     */
     static Product fromJson(String json) {
-        String id = field(json, "id");
-        String name = field(json, "name");
-        long price = Long.parseLong(json.replaceAll(".*\"priceCents\":(\\d+).*", "$1"));
-        return new Product(id, name, price);
-    }
-
-    private static String field(String json, String name) {
-        return json.replaceAll(".*\"" + name + "\":\"([^\"]*)\".*", "$1");
+        return ShopJson.read(json, TYPE);
     }
 }

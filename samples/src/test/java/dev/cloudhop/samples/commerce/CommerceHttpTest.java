@@ -3,6 +3,8 @@ package dev.cloudhop.samples.commerce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cloudhop.failover.Fault;
 import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.Service;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** The shop's HTTP API and page, over the demo configuration. */
 class CommerceHttpTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FailoverCloud cloud;
     private Commerce shop;
@@ -55,10 +59,20 @@ class CommerceHttpTest {
         assertThat(call("POST", "/carts/c1/items?product=p1&quantity=2").body()).isEqualTo("{\"p1\":2}");
         HttpResponse<String> order = call("POST", "/orders?cart=c1");
         assertThat(order.statusCode()).isEqualTo(202);
-        String id = order.body().replaceAll(".*\"order\":\"([^\"]+)\".*", "$1");
+        JsonNode accepted = JSON.readTree(order.body());
+        assertThat(accepted.get("status").asText()).isEqualTo("accepted");
+        String id = accepted.get("order").asText();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
                 assertThat(call("GET", "/orders/" + id).body()).contains("\"status\":\"processed\""));
-        assertThat(call("GET", "/status").body()).contains("\"active\":\"azure\"", "ordering is available");
+        JsonNode status = JSON.readTree(call("GET", "/status").body());
+        assertThat(status.get("active").asText()).isEqualTo("azure");
+        assertThat(status.get("ordering").asText()).contains("ordering is available");
+        assertThat(status.get("epoch").isNumber()).isTrue();
+        assertThat(status.get("health").get("azure").get("blob").asBoolean()).isTrue();
+        JsonNode products = JSON.readTree(call("GET", "/products").body());
+        assertThat(products).hasSize(4);
+        assertThat(products.get(0).fieldNames()).toIterable().containsExactly("id", "name", "priceCents");
+        assertThat(JSON.readTree(call("GET", "/carts/c1").body()).get("p1").asInt()).isEqualTo(2);
     }
 
     @Test
@@ -71,6 +85,8 @@ class CommerceHttpTest {
         assertThat(order.statusCode()).isEqualTo(503);
         assertThat(order.body()).contains("ordering is temporarily unavailable");
         assertThat(call("GET", "/products").statusCode()).isEqualTo(200);
-        assertThat(call("POST", "/orders?cart=empty-cart").statusCode()).isEqualTo(400);
+        HttpResponse<String> empty = call("POST", "/orders?cart=empty-cart");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(empty.body()).get("error").asText()).isEqualTo("cart empty-cart is empty");
     }
 }

@@ -1,0 +1,88 @@
+package dev.cloudhop.failover;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The JSON of {@link RunbookReport} and {@link DrillReport}, read back by a real JSON parser. */
+class ReportJsonTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String AWKWARD = "say \"hi\" \\ back\nslash\ttab \u0001 Zürich 東京 \uD83D\uDE80";
+
+    private static RunbookReport runbook(String detail) {
+        return new RunbookReport("azure", "aws", AWKWARD, 7, Instant.parse("2024-05-01T10:15:30.123Z"),
+                Duration.ofNanos(1_234_567_890L), true, 3,
+                List.of(new RunbookReport.Step("fence", Duration.ofMillis(12), true, "epoch 7"),
+                        new RunbookReport.Step("provision", Duration.ofNanos(45_678_901L), false, detail)));
+    }
+
+    @Test
+    void runbookReportParsesWithItsFieldsAndKeepsSpecialCharacters() throws Exception {
+        JsonNode json = JSON.readTree(runbook(AWKWARD).toJson());
+
+        assertThat(json.get("from").asText()).isEqualTo("azure");
+        assertThat(json.get("to").asText()).isEqualTo("aws");
+        assertThat(json.get("reason").asText()).isEqualTo(AWKWARD);
+        assertThat(json.get("epoch").asLong()).isEqualTo(7);
+        assertThat(json.get("started").asText()).isEqualTo("2024-05-01T10:15:30.123Z");
+        assertThat(json.get("tookMs").decimalValue()).isEqualByComparingTo("1234.6");
+        assertThat(json.get("ok").asBoolean()).isTrue();
+        assertThat(json.get("unreplicatedWrites").asInt()).isEqualTo(3);
+        assertThat(json.get("steps")).hasSize(2);
+        JsonNode provision = json.get("steps").get(1);
+        assertThat(provision.get("name").asText()).isEqualTo("provision");
+        assertThat(provision.get("tookMs").decimalValue()).isEqualByComparingTo("45.7");
+        assertThat(provision.get("ok").asBoolean()).isFalse();
+        assertThat(provision.get("detail").asText()).isEqualTo(AWKWARD);
+    }
+
+    @Test
+    void durationsAreMillisecondsWithOneDecimalNeverExponents() {
+        String json = new RunbookReport("a", "b", null, 1, Instant.EPOCH, Duration.ofHours(5), true, 0,
+                List.of(new RunbookReport.Step("verify", Duration.ZERO, true, null))).toJson();
+
+        assertThat(json).contains("\"tookMs\":18000000.0", "\"tookMs\":0.0", "\"reason\":null", "\"detail\":null");
+    }
+
+    @Test
+    void drillReportParsesWithItsFieldsAndNestsItsRunbooks() throws Exception {
+        Map<String, Object> workload = new LinkedHashMap<>();
+        workload.put("lost", 0);
+        workload.put("consistent", true);
+        workload.put("note", AWKWARD);
+        DrillReport report = new DrillReport("region-outage", AWKWARD, "azure", "aws", null, Duration.ofMillis(200), 2,
+                100, 5, List.of(AWKWARD), List.of(runbook("created 1 node")), workload,
+                List.of(new DrillReport.TimedEvent(Duration.ofNanos(1_250_000L), AWKWARD)), Duration.ofSeconds(3));
+
+        JsonNode json = JSON.readTree(report.toJson());
+
+        assertThat(json.get("scenario").asText()).isEqualTo("region-outage");
+        assertThat(json.get("description").asText()).isEqualTo(AWKWARD);
+        assertThat(json.get("siteBefore").asText()).isEqualTo("azure");
+        assertThat(json.get("siteAfter").asText()).isEqualTo("aws");
+        assertThat(json.get("detectionMs").isNull()).isTrue();
+        assertThat(json.get("rtoMs").decimalValue()).isEqualByComparingTo("200.0");
+        assertThat(json.get("rpoWrites").asInt()).isEqualTo(2);
+        assertThat(json.get("provisioningMs").decimalValue()).isEqualByComparingTo("45.7");
+        assertThat(json.get("provisioningShareOfRto").decimalValue()).isEqualByComparingTo("0.228");
+        assertThat(json.get("calls").asInt()).isEqualTo(100);
+        assertThat(json.get("failedCalls").asInt()).isEqualTo(5);
+        assertThat(json.get("sampleErrors").get(0).asText()).isEqualTo(AWKWARD);
+        assertThat(json.get("workload").get("lost").isInt()).isTrue();
+        assertThat(json.get("workload").get("consistent").isBoolean()).isTrue();
+        assertThat(json.get("workload").get("note").asText()).isEqualTo(AWKWARD);
+        assertThat(json.get("runbooks")).hasSize(1);
+        assertThat(json.get("runbooks").get(0)).isEqualTo(JSON.readTree(report.runbooks().get(0).toJson()));
+        assertThat(json.get("timeline").get(0).get("atMs").decimalValue()).isEqualByComparingTo("1.3");
+        assertThat(json.get("timeline").get(0).get("what").asText()).isEqualTo(AWKWARD);
+        assertThat(json.get("tookMs").decimalValue()).isEqualByComparingTo("3000.0");
+    }
+}

@@ -1,0 +1,37 @@
+package dev.cloudhop.samples.commerce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cloudhop.failover.DrillReport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The drill reports file the demos and benchmarks write. */
+class DrillOutputTest {
+
+    private static DrillReport report(String scenario) {
+        return new DrillReport(scenario, "a \"quoted\" fault\n", "azure", "aws", Duration.ofMillis(40),
+                Duration.ofMillis(250), 0, 10, 1, List.of("UnavailableException: down"), List.of(), Map.of("lost", 0),
+                List.of(new DrillReport.TimedEvent(Duration.ofMillis(1), "fault")), Duration.ofSeconds(1));
+    }
+
+    @Test
+    void writesOneJsonArrayOfTheReports(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("reports/drills.json");
+
+        DrillOutput.writeJson(file, List.of(report("one"), report("two")));
+
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.isArray()).isTrue();
+        assertThat(json).hasSize(2);
+        assertThat(json.get(1).get("scenario").asText()).isEqualTo("two");
+        assertThat(json.get(0).get("description").asText()).isEqualTo("a \"quoted\" fault\n");
+        assertThat(json.get(0).get("rtoMs").decimalValue()).isEqualByComparingTo("250.0");
+    }
+}
