@@ -5,13 +5,13 @@
 # which bin/lib/test-summary.sh counts like any surefire report.
 #
 # Usage: bin/lib/entry-points.sh [NAME...]   (default: all; names: demo-local quickstart demo-local-serve
-#                                             bench-rto bench-queue)
+#                                             bench-rto bench-queue consumer-pom)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 out="target/entry-points"
 mkdir -p "$out"
 names=("$@")
-[ ${#names[@]} -gt 0 ] || names=(demo-local quickstart demo-local-serve bench-rto bench-queue)
+[ ${#names[@]} -gt 0 ] || names=(demo-local quickstart demo-local-serve bench-rto bench-queue consumer-pom)
 
 # The SLF4J API's own warnings when no binding (or several) is on the classpath.
 slf4j_warning='SLF4J\(W\)|SLF4J: (No SLF4J providers|Failed to load class|Class path contains multiple)'
@@ -72,6 +72,11 @@ check_bench_rto() {
 check_bench_queue() {
   timeout 600 bin/bench queue 2000 64 > "$out/$name.log" 2>&1
   judge "$out/$name.log" $? 'send\+receive\+ack concurrently: +[0-9,]+ msg/s'
+}
+
+check_consumer_pom() {   # a user's build: cloudhop-bom + failover + aws + azure, from the local repository
+  timeout 600 bin/lib/consumer-build.sh > "$out/$name.log" 2>&1
+  judge "$out/$name.log" $? '^consumer build OK$'
 }
 
 cases=""
