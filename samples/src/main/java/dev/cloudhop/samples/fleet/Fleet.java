@@ -273,7 +273,6 @@ public final class Fleet implements AutoCloseable {
         }
         actions.sort(Comparator.comparingLong(Action::at));
         long start = System.nanoTime();
-        int injected = 0;
         StringBuilder trace = new StringBuilder();
         for (Action a : actions) {
             long wait = a.at() - (System.nanoTime() - start) / 1_000_000;
@@ -287,9 +286,8 @@ public final class Fleet implements AutoCloseable {
                 trace.append(String.format("%6d ms  %s FAILED: %s%n", (System.nanoTime() - start) / 1_000_000, a.what(), e.getMessage()));
             }
         }
-        injected = schedule.steps().size();
         writeQuietly(runDir.resolve("schedule.log"), "seed " + schedule.seed() + "\n" + trace);
-        return injected;
+        return schedule.steps().size();
     }
 
     /**
