@@ -103,6 +103,22 @@ public final class ManagedProcess implements AutoCloseable {
         return builder.start(log);
     }
 
+    /**
+     * Writes {@code line} and a newline to the process's standard input and flushes it: a way to drive a
+     * process that reads commands, such as a fleet instance. Not for a frozen process (the pipe may fill).
+     *
+     * @throws UncheckedIOException if the process has exited or closed its input
+     */
+    public synchronized void send(String line) {
+        try {
+            var in = process.getOutputStream();
+            in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot send '" + line + "' to " + name, e);
+        }
+    }
+
     /** Kills the process with SIGKILL (and its children): afterwards connections are refused. */
     public void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
