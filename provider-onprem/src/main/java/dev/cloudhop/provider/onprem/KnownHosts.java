@@ -3,6 +3,7 @@ package dev.cloudhop.provider.onprem;
 import static dev.cloudhop.provider.onprem.OnPremProvider.COMPUTE_SSH_HOST_KEY_POLICY;
 import static dev.cloudhop.provider.onprem.OnPremProvider.COMPUTE_SSH_KNOWN_HOSTS;
 
+import com.google.common.net.HostAndPort;
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ErrorContext;
 import dev.cloudhop.api.InvalidRequestException;
@@ -169,7 +170,8 @@ final class KnownHosts {
             } catch (IOException | RuntimeException e) {
                 // sshj would log and drop an exception thrown from here: keep it for the caller instead
                 refusal = e instanceof CloudException ce ? ce : new InvalidRequestException(context,
-                        COMPUTE_SSH_KNOWN_HOSTS + ": cannot check or record the host key of " + hostname + ":" + port
+                        COMPUTE_SSH_KNOWN_HOSTS + ": cannot check or record the host key of "
+                                + HostAndPort.fromParts(hostname, port)
                                 + " in the known_hosts file " + file + ": " + e, e);
             }
             return false;
@@ -214,7 +216,7 @@ final class KnownHosts {
 
         private CloudException refused(Verdict verdict, String hostname, int port, String host, PublicKey key) {
             String offered = "the server offered the " + KeyType.fromKey(key) + " key " + fingerprint(key);
-            String at = hostname + ":" + port;
+            String at = HostAndPort.fromParts(hostname, port).toString();
             String fileNamed = "the known_hosts file " + file + " (" + COMPUTE_SSH_KNOWN_HOSTS + ")";
             String nothing = "; nothing was sent to it";
             return switch (verdict) {
