@@ -142,7 +142,8 @@ final class KnownHosts {
     final class Verifier implements HostKeyVerifier {
         private final ErrorContext context;
         private final OpenSSHKnownHosts entries;
-        private CloudException refusal;
+        // written by sshj's reader thread, read by the connecting one
+        private volatile CloudException refusal;
 
         private Verifier(ErrorContext context, OpenSSHKnownHosts entries) {
             this.context = context;
