@@ -38,7 +38,7 @@ import org.jclouds.domain.LoginCredentials;
  *
  * <p>Images and hardware profiles are the distinct {@code image} and {@code size} values of the inventory.
  * Login credentials come from the inventory and are registered with jclouds' credential store, so that
- * scripts run over SSH (jclouds-sshj) as the machine's user. Thread-safe.
+ * scripts run over SSH ({@link VerifiedSshClient}) as the machine's user. Thread-safe.
  */
 @Singleton
 final class InventoryComputeAdapter implements JCloudsNativeComputeServiceAdapter {

@@ -19,12 +19,12 @@ import org.jclouds.compute.domain.NodeMetadata;
 import org.jclouds.compute.config.ComputeServiceProperties;
 import org.jclouds.domain.Location;
 import org.jclouds.logging.slf4j.config.SLF4JLoggingModule;
-import org.jclouds.sshj.config.SshjSshClientModule;
 
 /**
  * Builds a site's compute service: jclouds {@code byon} ("bring your own nodes") with the
- * {@link InventoryComputeAdapter} in place of byon's read-only one, SSH through jclouds-sshj, all behind the
- * bridge's {@link JcloudsComputeService} (scripts run as plain SSH commands: {@link SshScriptComputeService}).
+ * {@link InventoryComputeAdapter} in place of byon's read-only one, SSH through sshj with host keys checked
+ * against the site's known_hosts file ({@link VerifiedSshClient}), all behind the bridge's
+ * {@link JcloudsComputeService} (scripts run as plain SSH commands: {@link SshScriptComputeService}).
  */
 final class OnPremCompute {
 
@@ -33,6 +33,7 @@ final class OnPremCompute {
 
     static SshScriptComputeService create(SiteInfo site, OnPremSettings.Compute settings, Set<Capability> capabilities) {
         Allocations allocations = settings.stateFile().map(Allocations::inFile).orElseGet(Allocations::inMemory);
+        KnownHosts knownHosts = new KnownHosts(settings.knownHosts(), settings.hostKeyPolicy());
         return new SshScriptComputeService(site, new JcloudsComputeService(site, OnPremProvider.NAMING, capabilities, () -> {
             Inventory inventory = Inventory.read(settings.inventory(), settings.sshUser(),
                     settings.sshKey().map(s -> s.reveal()));
@@ -40,14 +41,12 @@ final class OnPremCompute {
             Properties overrides = new Properties();
             // the machines exist already: do not wait for them to boot or probe their SSH port
             overrides.setProperty(ComputeServiceProperties.TIMEOUT_NODE_RUNNING, "10000");
-            overrides.setProperty("jclouds.ssh.max-retries", "3");
-            overrides.setProperty("jclouds.ssh.retry-auth", "false");
             return ContextBuilder.newBuilder(api)
                     .name(site.id())
                     .endpoint(settings.inventory().toUri().toString())
                     .overrides(overrides)
-                    .modules(List.of(new InventoryModule(inventory, allocations), new SshjSshClientModule(),
-                            new SLF4JLoggingModule()))
+                    .modules(List.of(new InventoryModule(inventory, allocations),
+                            new VerifiedSshClient.SshModule(site, knownHosts), new SLF4JLoggingModule()))
                     .buildView(ComputeServiceContext.class);
         }));
     }

@@ -92,6 +92,8 @@ public final class OnPremProvider implements CloudProvider {
     static final String COMPUTE_STATE_FILE = "compute.state-file";
     static final String COMPUTE_SSH_USER = "compute.ssh.user";
     static final String COMPUTE_SSH_KEY = "compute.ssh.private-key";
+    static final String COMPUTE_SSH_KNOWN_HOSTS = "compute.ssh.known-hosts";
+    static final String COMPUTE_SSH_HOST_KEY_POLICY = "compute.ssh.host-key-policy";
 
     private static final List<ConfigKey> KEYS = List.of(
             ConfigKey.withDefault(BLOB_KIND, Type.STRING, "filesystem",
@@ -147,7 +149,13 @@ public final class OnPremProvider implements CloudProvider {
                     "file that keeps which machines are allocated to which group; unset: kept in memory"),
             ConfigKey.optional(COMPUTE_SSH_USER, Type.STRING, "SSH login for machines that name none"),
             ConfigKey.optional(COMPUTE_SSH_KEY, Type.SECRET,
-                    "SSH private key (PEM) for machines that name none, e.g. file:/etc/cloudhop/id_rsa"));
+                    "SSH private key (PEM) for machines that name none, e.g. file:/etc/cloudhop/id_rsa"),
+            ConfigKey.optional(COMPUTE_SSH_KNOWN_HOSTS, Type.PATH,
+                    "OpenSSH known_hosts file of the machines' trusted host keys; default ~/.ssh/known_hosts"),
+            ConfigKey.withDefault(COMPUTE_SSH_HOST_KEY_POLICY, Type.STRING, "strict",
+                    "'strict': connect only to machines whose host key compute.ssh.known-hosts lists; 'accept-new': "
+                            + "also trust a machine it does not list yet and record its key there (a changed key is "
+                            + "always refused)"));
 
     @Override
     public String id() {

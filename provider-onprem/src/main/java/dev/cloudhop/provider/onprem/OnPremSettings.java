@@ -6,6 +6,7 @@ import dev.cloudhop.api.Capability;
 import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.api.config.ConfigException;
 import dev.cloudhop.api.config.ConfigProblem;
+import dev.cloudhop.api.config.ConfigReader;
 import dev.cloudhop.api.dns.DnsNames;
 import dev.cloudhop.api.spi.Secret;
 import dev.cloudhop.api.spi.SiteConfig;
@@ -59,7 +60,20 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
                 String nameserver) {
     }
 
-    record Compute(Path inventory, Optional<Path> stateFile, Optional<String> sshUser, Optional<Secret> sshKey) {
+    /**
+     * @param knownHosts    the OpenSSH known_hosts file of trusted host keys
+     * @param hostKeyPolicy what to do with a machine the file does not list
+     */
+    record Compute(Path inventory, Optional<Path> stateFile, Optional<String> sshUser, Optional<Secret> sshKey,
+                   Path knownHosts, HostKeyPolicy hostKeyPolicy) {
+    }
+
+    /** Which SSH host keys are trusted besides those {@code compute.ssh.known-hosts} lists. */
+    enum HostKeyPolicy {
+        /** None: a machine the file does not list is refused. */
+        STRICT,
+        /** A machine the file does not list yet is trusted, and its key appended to the file; changed keys are refused. */
+        ACCEPT_NEW
     }
 
     static final List<String> HMAC_ALGORITHMS = List.of("hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256",
@@ -94,7 +108,7 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
     /** Reads and cross-checks a site's keys, returning every inconsistency instead of throwing. */
     static Validation<Seq<ConfigProblem>, OnPremSettings> validate(SiteConfig config) {
         return ConfigProblem.flatten(Validation.combine(blob(config), queue(config), dns(config),
-                        Validation.<Seq<ConfigProblem>, Optional<Compute>>valid(compute(config)))
+                        compute(config))
                 .ap((blob, queue, dns, compute) -> new OnPremSettings(config.info(), blob, queue, dns, compute)));
     }
 
@@ -326,9 +340,39 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
                 nameserver)));
     }
 
-    private static Optional<Compute> compute(SiteConfig c) {
-        return c.path(COMPUTE_INVENTORY).map(inventory -> new Compute(inventory, c.path(COMPUTE_STATE_FILE),
-                c.string(COMPUTE_SSH_USER), c.secret(COMPUTE_SSH_KEY)));
+    private static Validation<Seq<ConfigProblem>, Optional<Compute>> compute(SiteConfig c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        String policyText = c.string(COMPUTE_SSH_HOST_KEY_POLICY).orElse("strict").trim().toLowerCase(Locale.ROOT);
+        Optional<HostKeyPolicy> policy = Arrays.stream(HostKeyPolicy.values())
+                .filter(p -> ConfigReader.spelling(p).equals(policyText)).findFirst();
+        if (policy.isEmpty()) {
+            checks.add(c.invalid(COMPUTE_SSH_HOST_KEY_POLICY, "must be one of " + ConfigReader.allowed(HostKeyPolicy.class)
+                    + ", was '" + policyText + "'"));
+        }
+        Optional<Path> knownHosts = c.path(COMPUTE_SSH_KNOWN_HOSTS).map(OnPremSettings::expandHome);
+        knownHosts.ifPresent(file -> {
+            if (!file.isAbsolute()) {
+                checks.add(c.invalid(COMPUTE_SSH_KNOWN_HOSTS, "must be an absolute path (or start with ~/), was '" + file + "'"));
+            }
+        });
+        Optional<Path> inventory = c.path(COMPUTE_INVENTORY);
+        if (inventory.isEmpty()) {
+            if (knownHosts.isPresent()) {
+                checks.add(c.invalid(COMPUTE_SSH_KNOWN_HOSTS, "is only used with compute.inventory"));
+            }
+            return after(checks, Optional.empty());
+        }
+        return after(checks, Optional.of(new Compute(inventory.get(), c.path(COMPUTE_STATE_FILE), c.string(COMPUTE_SSH_USER),
+                c.secret(COMPUTE_SSH_KEY), knownHosts.orElseGet(() -> expandHome(Path.of("~/.ssh/known_hosts"))).normalize(),
+                policy.orElse(HostKeyPolicy.STRICT))));
+    }
+
+    /** {@code ~/x} as {@code x} in the user's home directory, as OpenSSH reads it; other paths unchanged. */
+    private static Path expandHome(Path path) {
+        String text = path.toString();
+        return text.equals("~") || text.startsWith("~/")
+                ? Path.of(System.getProperty("user.home")).resolve(text.substring(Math.min(2, text.length())))
+                : path;
     }
 
     /** {@code host}, {@code host:port}, {@code [v6]:port} or a bare IPv6 address. */

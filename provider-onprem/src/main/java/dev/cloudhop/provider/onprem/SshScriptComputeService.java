@@ -37,7 +37,8 @@ import org.jclouds.ssh.SshClient;
  * exchanges per script. On machines Cloudhop does not own that is both slow and intrusive, so here the script
  * is executed directly: one SSH exec without a terminal (jclouds' plain exec allocates one, which merges
  * stderr into stdout), its exit status, stdout and stderr, on a worker thread bounded by the timeout. The SSH
- * connection uses the node's inventory credentials through jclouds-sshj. Everything else is delegated.
+ * connection uses the node's inventory credentials and is refused, before anything is sent, when the machine's
+ * host key is not trusted ({@link VerifiedSshClient}). Everything else is delegated.
  * Thread-safe.
  */
 final class SshScriptComputeService implements ComputeService, AutoCloseable {

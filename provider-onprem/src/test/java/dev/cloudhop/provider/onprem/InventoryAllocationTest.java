@@ -23,7 +23,7 @@ class InventoryAllocationTest {
         return OnPremTestEnvironment.open("sites { " + id + " { provider = onprem, region = dc-test, compute { inventory = \""
                 + OnPremTestEnvironment.inventory() + "\", state-file = \"" + stateFile + "\", ssh { user = "
                 + OnPremTestEnvironment.sshd().user() + ", private-key = \"file:" + OnPremTestEnvironment.sshd().clientKey()
-                + "\" } } } }").site(id);
+                + "\", known-hosts = \"" + OnPremTestEnvironment.sshd().knownHostsFile() + "\" } } } }").site(id);
     }
 
     /** The inventory machine of a node: its id without the allocation suffix. */

@@ -55,6 +55,38 @@ class OnPremSettingsTest {
                         "dc.conf: sites.dc.dns.server: must be host or host:port with a port from 1 to 65535, was 'ns1:99999'");
     }
 
+    @Test
+    void hostKeyKeysAreCheckedAndDefaultToStrictWithTheUsersKnownHosts() {
+        var config = dev.cloudhop.api.config.CloudhopConfig.parse("""
+                sites {
+                  bad { provider = onprem, region = dc1
+                    compute { inventory = "/etc/cloudhop/inventory.yaml", ssh { known-hosts = "known_hosts", host-key-policy = yes } }
+                  }
+                  stray { provider = onprem, region = dc1, compute.ssh.known-hosts = "/etc/ssh/ssh_known_hosts" }
+                  defaults { provider = onprem, region = dc1, compute.inventory = "/etc/cloudhop/inventory.yaml" }
+                  home { provider = onprem, region = dc1
+                    compute { inventory = "/etc/cloudhop/inventory.yaml", ssh { known-hosts = "~/hosts", host-key-policy = accept-new } }
+                  }
+                }
+                """, "dc.conf", java.util.Map.of(), ProviderRegistry.discover());
+        assertThat(OnPremSettings.validate(config.site("bad").orElseThrow()).getError())
+                .extracting(ConfigProblem::toString)
+                .containsExactlyInAnyOrder(
+                        "dc.conf: sites.bad.compute.ssh.host-key-policy: must be one of [strict, accept-new], was 'yes'",
+                        "dc.conf: sites.bad.compute.ssh.known-hosts: must be an absolute path (or start with ~/), was 'known_hosts'");
+        assertThat(OnPremSettings.validate(config.site("stray").orElseThrow()).getError())
+                .extracting(ConfigProblem::toString)
+                .containsExactly("dc.conf: sites.stray.compute.ssh.known-hosts: is only used with compute.inventory");
+
+        java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home"));
+        OnPremSettings.Compute defaults = OnPremSettings.from(config.site("defaults").orElseThrow()).compute().orElseThrow();
+        assertThat(defaults.knownHosts()).isEqualTo(home.resolve(".ssh/known_hosts"));
+        assertThat(defaults.hostKeyPolicy()).isEqualTo(OnPremSettings.HostKeyPolicy.STRICT);
+        OnPremSettings.Compute expanded = OnPremSettings.from(config.site("home").orElseThrow()).compute().orElseThrow();
+        assertThat(expanded.knownHosts()).isEqualTo(home.resolve("hosts"));
+        assertThat(expanded.hostKeyPolicy()).isEqualTo(OnPremSettings.HostKeyPolicy.ACCEPT_NEW);
+    }
+
     private static ConfigException configException(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof ConfigException e) {

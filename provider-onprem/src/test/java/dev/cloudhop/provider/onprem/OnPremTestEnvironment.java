@@ -18,7 +18,7 @@ import java.util.Set;
 /**
  * The real servers the on-prem tests run against, started once per test JVM on free loopback ports and
  * stopped when it exits: BIND 9 ({@code named}) with a TSIG key, a static zone and an rndc channel, and
- * OpenSSH {@code sshd} with a generated key. Artemis is embedded in each site, the blob store is a temp
+ * OpenSSH {@code sshd} with generated keys (its host key in its own known_hosts file). Artemis is embedded in each site, the blob store is a temp
  * directory. Nothing is skipped: a missing server fails the tests with an install hint.
  */
 final class OnPremTestEnvironment {
@@ -118,7 +118,8 @@ final class OnPremTestEnvironment {
                 + "}\n"
                 + "compute {\n"
                 + "  inventory = \"" + inventory() + "\"\n"
-                + "  ssh { user = " + s.user() + ", private-key = \"file:" + s.clientKey() + "\" }\n"
+                + "  ssh { user = " + s.user() + ", private-key = \"file:" + s.clientKey() + "\", known-hosts = \""
+                + s.knownHostsFile() + "\" }\n"
                 + "}\n";
     }
 

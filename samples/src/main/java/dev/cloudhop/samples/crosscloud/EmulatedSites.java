@@ -193,7 +193,8 @@ public final class EmulatedSites implements AutoCloseable {
                 + "    dns { server = \"" + bind.address() + "\", zones = " + ZONE + ", timeout = 2 s\n"
                 + "          tsig { name = " + bind.tsigKeyName() + ", secret = \"literal:" + bind.tsigSecret() + "\" } }\n"
                 + "    compute { inventory = \"" + inventory(onprem) + "\"\n"
-                + "              ssh { user = " + sshd.user() + ", private-key = \"file:" + sshd.clientKey() + "\" } }\n"
+                + "              ssh { user = " + sshd.user() + ", private-key = \"file:" + sshd.clientKey() + "\"\n"
+                + "                    known-hosts = \"" + sshd.knownHostsFile() + "\" } }\n"
                 + "  }\n"
                 + "}\n";
     }
