@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -73,19 +74,32 @@ public interface QueueService {
      * @throws dev.cloudhop.api.NotFoundException if either queue does not exist
      */
     default int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        return redrive(this, deadLetterQueue, maxMessages,
+                m -> send(targetQueue, redriven(deadLetterQueue, m)));
+    }
+
+    /**
+     * The loop of a redrive, for implementations: receives up to {@code maxMessages} visible messages from
+     * {@code deadLetterQueue} in batches, hands each to {@code sendBack} and acknowledges it once that returned.
+     *
+     * @return how many messages were moved
+     * @throws IllegalArgumentException if {@code maxMessages} is not positive
+     */
+    static int redrive(QueueService service, String deadLetterQueue, int maxMessages,
+                       Consumer<ReceivedMessage> sendBack) {
         if (maxMessages < 1) {
             throw new IllegalArgumentException("maxMessages must be positive, was " + maxMessages);
         }
         int moved = 0;
         while (moved < maxMessages) {
-            List<ReceivedMessage> batch = receive(deadLetterQueue, ReceiveOptions.DEFAULT
+            List<ReceivedMessage> batch = service.receive(deadLetterQueue, ReceiveOptions.DEFAULT
                     .withMaxMessages(Math.min(10, maxMessages - moved)));
             if (batch.isEmpty()) {
                 return moved;
             }
             for (ReceivedMessage m : batch) {
-                send(targetQueue, redriven(deadLetterQueue, m));
-                ack(deadLetterQueue, m.receipt());
+                sendBack.accept(m);
+                service.ack(deadLetterQueue, m.receipt());
                 moved++;
             }
         }

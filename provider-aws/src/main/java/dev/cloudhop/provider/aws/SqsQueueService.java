@@ -281,25 +281,9 @@ final class SqsQueueService implements QueueService, AutoCloseable {
         ErrorContext ctx = ctx("queue.redrive", targetQueue);
         checkName(deadLetterQueue, ctx);
         checkName(targetQueue, ctx);
-        if (maxMessages < 1) {
-            throw new InvalidRequestException(ctx, "maxMessages must be positive, was " + maxMessages);
-        }
         boolean fifo = isFifo(targetQueue);
-        int moved = 0;
-        while (moved < maxMessages) {
-            List<ReceivedMessage> batch = receive(deadLetterQueue,
-                    ReceiveOptions.DEFAULT.withMaxMessages(Math.min(10, maxMessages - moved)));
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (ReceivedMessage m : batch) {
-                OutgoingMessage back = QueueService.redriven(deadLetterQueue, m);
-                onQueue(targetQueue, ctx, url -> sendNow(url, targetQueue, back, fifo, m.dedupKey()));
-                ack(deadLetterQueue, m.receipt());
-                moved++;
-            }
-        }
-        return moved;
+        return QueueService.redrive(this, deadLetterQueue, maxMessages, m -> onQueue(targetQueue, ctx,
+                url -> sendNow(url, targetQueue, QueueService.redriven(deadLetterQueue, m), fifo, m.dedupKey())));
     }
 
     private boolean create(String queue, Map<QueueAttributeName, String> attributes, ErrorContext ctx) {

@@ -212,23 +212,8 @@ final class AzureQueueService implements QueueService {
         ErrorContext ctx = ctx("queue.redrive", targetQueue);
         queue(deadLetterQueue, ctx);
         queue(targetQueue, ctx);
-        if (maxMessages < 1) {
-            throw new InvalidRequestException(ctx, "maxMessages must be positive, was " + maxMessages);
-        }
-        int moved = 0;
-        while (moved < maxMessages) {
-            List<ReceivedMessage> batch = receive(deadLetterQueue,
-                    ReceiveOptions.DEFAULT.withMaxMessages(Math.min(10, maxMessages - moved)));
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (ReceivedMessage m : batch) {
-                sendWith(targetQueue, QueueService.redriven(deadLetterQueue, m), m.dedupKey(), ctx);
-                ack(deadLetterQueue, m.receipt());
-                moved++;
-            }
-        }
-        return moved;
+        return QueueService.redrive(this, deadLetterQueue, maxMessages,
+                m -> sendWith(targetQueue, QueueService.redriven(deadLetterQueue, m), m.dedupKey(), ctx));
     }
 
     /** Creates a queue with this metadata (or none); false if it existed. */

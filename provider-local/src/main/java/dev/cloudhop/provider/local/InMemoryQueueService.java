@@ -133,20 +133,8 @@ final class InMemoryQueueService implements QueueService {
         validateName(op, deadLetterQueue);
         validateName(op, targetQueue);
         existing(op, targetQueue);
-        int moved = 0;
-        while (moved < maxMessages) {
-            List<ReceivedMessage> batch = receive(deadLetterQueue,
-                    ReceiveOptions.DEFAULT.withMaxMessages(Math.min(10, maxMessages - moved)));
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (ReceivedMessage m : batch) {
-                enqueue(op, targetQueue, QueueService.redriven(deadLetterQueue, m), m.dedupKey(), true);
-                ack(deadLetterQueue, m.receipt());
-                moved++;
-            }
-        }
-        return moved;
+        return QueueService.redrive(this, deadLetterQueue, maxMessages, m -> enqueue(op, targetQueue,
+                QueueService.redriven(deadLetterQueue, m), m.dedupKey(), true));
     }
 
     @Override

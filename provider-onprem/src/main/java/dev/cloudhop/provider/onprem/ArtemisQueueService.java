@@ -513,25 +513,10 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         ErrorContext ctx = ctx("queue.redrive", targetQueue);
         checkName(deadLetterQueue, ctx);
         checkName(targetQueue, ctx);
-        if (maxMessages < 1) {
-            throw new InvalidRequestException(ctx, "maxMessages must be positive, was " + maxMessages);
-        }
         requireQueue(targetQueue, ctx);
-        int moved = 0;
-        while (moved < maxMessages) {
-            List<ReceivedMessage> batch = receive(deadLetterQueue,
-                    ReceiveOptions.DEFAULT.withMaxMessages(Math.min(10, maxMessages - moved)));
-            if (batch.isEmpty()) {
-                break;
-            }
-            for (ReceivedMessage m : batch) {
-                sendDirect(connection(ctx), targetQueue, UUID.randomUUID().toString(), System.currentTimeMillis(),
-                        QueueService.redriven(deadLetterQueue, m), m.dedupKey(), ctx);
-                ack(deadLetterQueue, m.receipt());
-                moved++;
-            }
-        }
-        return moved;
+        return QueueService.redrive(this, deadLetterQueue, maxMessages, m -> sendDirect(connection(ctx), targetQueue,
+                UUID.randomUUID().toString(), System.currentTimeMillis(), QueueService.redriven(deadLetterQueue, m),
+                m.dedupKey(), ctx));
     }
 
     @Override
