@@ -13,6 +13,11 @@ public enum Capability {
     QUEUE,
     /** De-duplication of sends by a caller-supplied key within the provider's dedup window. */
     QUEUE_DEDUP,
+    /**
+     * Dead-letter queues: {@link dev.cloudhop.api.queue.QueueService#createQueue(String,
+     * dev.cloudhop.api.queue.DeadLetterPolicy)}, the move of poison messages and redrive.
+     */
+    QUEUE_DEAD_LETTER,
     /** Delayed delivery of sent messages. */
     QUEUE_DELAY,
     /** DNS zones and A/AAAA/CNAME/TXT record sets. */

@@ -18,6 +18,7 @@ import dev.cloudhop.api.compute.Node;
 import dev.cloudhop.api.compute.NodeSpec;
 import dev.cloudhop.api.dns.RecordSet;
 import dev.cloudhop.api.dns.RecordType;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import java.nio.charset.StandardCharsets;
@@ -303,6 +304,11 @@ public abstract class ErrorMappingContract extends CloudContract {
             };
             case QUEUE_DEDUP -> () -> cloud().queues()
                     .send(queueIfSupported(), OutgoingMessage.of("dedup").withDedupKey(uniqueName("key")));
+            case QUEUE_DEAD_LETTER -> () -> {
+                String queue = uniqueName("tck");
+                afterTest(() -> cloud().queues().deleteQueue(queue));
+                cloud().queues().createQueue(queue, new DeadLetterPolicy(queueIfSupported(), 3));
+            };
             case QUEUE_DELAY -> () -> cloud().queues()
                     .send(queueIfSupported(), OutgoingMessage.of("delay").withDelay(Duration.ofSeconds(1)));
             case DNS -> () -> cloud().dns().listZones();

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A message delivered by {@link QueueService#receive}. It stays invisible to other receivers until its
@@ -17,9 +18,11 @@ import java.util.Objects;
  * @param receipt       the handle of this delivery, for ack and extend; a redelivery gets a new one
  * @param deliveryCount how many times it has been delivered, including this time (1 on first delivery)
  * @param sentAt        when it was sent
+ * @param dedupKey      the dedup key its producer sent it with, where the provider keeps it (every bundled
+ *                      provider does); kept when a message is dead-lettered or redriven
  */
 public record ReceivedMessage(String messageId, byte[] body, Map<String, String> attributes, String receipt,
-                              int deliveryCount, Instant sentAt) {
+                              int deliveryCount, Instant sentAt, Optional<String> dedupKey) {
 
     /** Validates and copies. */
     public ReceivedMessage {
@@ -28,9 +31,16 @@ public record ReceivedMessage(String messageId, byte[] body, Map<String, String>
         attributes = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
         Objects.requireNonNull(receipt, "receipt");
         Objects.requireNonNull(sentAt, "sentAt");
+        Objects.requireNonNull(dedupKey, "dedupKey");
         if (deliveryCount < 1) {
             throw new IllegalArgumentException("deliveryCount must be >= 1");
         }
+    }
+
+    /** A message without a known dedup key. */
+    public ReceivedMessage(String messageId, byte[] body, Map<String, String> attributes, String receipt,
+                           int deliveryCount, Instant sentAt) {
+        this(messageId, body, attributes, receipt, deliveryCount, sentAt, Optional.empty());
     }
 
     /** A copy of the body. */
@@ -48,7 +58,7 @@ public record ReceivedMessage(String messageId, byte[] body, Map<String, String>
     public boolean equals(Object o) {
         return o instanceof ReceivedMessage m && messageId.equals(m.messageId) && Arrays.equals(body, m.body)
                 && attributes.equals(m.attributes) && receipt.equals(m.receipt) && deliveryCount == m.deliveryCount
-                && sentAt.equals(m.sentAt);
+                && sentAt.equals(m.sentAt) && dedupKey.equals(m.dedupKey);
     }
 
     @Override

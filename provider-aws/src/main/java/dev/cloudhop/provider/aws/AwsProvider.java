@@ -38,7 +38,7 @@ public final class AwsProvider implements CloudProvider {
     /** Everything an AWS site can do; a site may narrow it by configuration ({@code s3.conditional-writes}). */
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.BLOB,
             Capability.BLOB_CONDITIONAL_WRITE, Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY,
-            Capability.DNS, Capability.COMPUTE, Capability.COMPUTE_LAUNCH, Capability.COMPUTE_USER_DATA));
+            Capability.QUEUE_DEAD_LETTER, Capability.DNS, Capability.COMPUTE, Capability.COMPUTE_LAUNCH, Capability.COMPUTE_USER_DATA));
 
     static final String ENDPOINT = "endpoint";
     static final String ACCESS_KEY = "credentials.access-key";

@@ -7,6 +7,7 @@ import dev.cloudhop.api.NotFoundException;
 import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.api.naming.NameKind;
 import dev.cloudhop.api.naming.NamingRules;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
@@ -30,7 +31,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -63,6 +67,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
  *       from this process never deletes the redelivered message (ack ignores it, as SQS documents) and
  *       never extends it ({@link ConflictException}).</li>
  *   <li>Depth is ApproximateNumberOfMessages + NotVisible + Delayed.</li>
+ *   <li>Dead-letter queues are SQS redrive policies ({@code RedrivePolicy}: {@code deadLetterTargetArn},
+ *       {@code maxReceiveCount}); SQS moves the message itself, with its attributes. The reason and source
+ *       attributes are added on receive from the message's {@code DeadLetterQueueSourceArn} and that queue's
+ *       policy, where the service reports the source (SQS and LocalStack do, moto does not). A message's dedup
+ *       key travels in the hidden attribute {@value #DEDUP_KEY_ATTRIBUTE}, so it survives the move. Redrive
+ *       is receive, send, delete: a message is sent before it is deleted from the dead-letter queue.</li>
  * </ul>
  * Thread-safe; the SDK clients are built on first use.
  */
@@ -70,6 +80,12 @@ final class SqsQueueService implements QueueService, AutoCloseable {
 
     /** The attribute marking a Base64-encoded body. */
     static final String ENCODING_ATTRIBUTE = "cloudhop.body-encoding";
+
+    /** The attribute carrying the producer's dedup key, hidden from receivers' attributes. */
+    static final String DEDUP_KEY_ATTRIBUTE = "cloudhop.dedup-key";
+
+    private static final Pattern TARGET_ARN = Pattern.compile("\"deadLetterTargetArn\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern MAX_RECEIVES = Pattern.compile("\"maxReceiveCount\"\\s*:\\s*\"?(\\d+)");
 
     private static final Duration MAX_DELAY = Duration.ofMinutes(15);
     private static final Duration MAX_VISIBILITY = Duration.ofHours(12);
@@ -88,6 +104,8 @@ final class SqsQueueService implements QueueService, AutoCloseable {
     private final Map<String, String> urls = new ConcurrentHashMap<>();
     private final Map<String, Remembered> dedupKeys = boundedMap();
     private final Map<String, String> latestReceipts = boundedMap();
+    /** Dead-letter policies by source queue name, read once, for the reason of moved messages. */
+    private final Map<String, Optional<DeadLetterPolicy>> policies = new ConcurrentHashMap<>();
     private final ReentrantLock[] sendLocks = new ReentrantLock[LOCK_STRIPES];
 
     private record Remembered(String messageId, long expiresAtNanos) {
@@ -198,11 +216,81 @@ final class SqsQueueService implements QueueService, AutoCloseable {
     public boolean createQueue(String queue) {
         ErrorContext ctx = ctx("queue.create", queue);
         checkName(queue, ctx);
+        return create(queue, new HashMap<>(), ctx);
+    }
+
+    @Override
+    public boolean createQueue(String queue, DeadLetterPolicy policy) {
+        ErrorContext ctx = ctx("queue.create", queue);
+        checkName(queue, ctx);
+        Objects.requireNonNull(policy, "policy");
+        checkName(policy.targetQueue(), ctx);
+        if (policy.targetQueue().equals(queue)) {
+            throw new InvalidRequestException(ctx, "queue '" + queue + "' cannot be its own dead-letter queue");
+        }
+        if (isFifo(queue) != isFifo(policy.targetQueue())) {
+            throw new InvalidRequestException(ctx, "SQS requires the dead-letter queue of a " + (isFifo(queue) ? "FIFO"
+                    : "standard") + " queue to be one too; '" + policy.targetQueue() + "' is not");
+        }
+        String arn = AwsErrors.call(ctx, () -> {
+            if (!exists(policy.targetQueue())) {
+                throw new NotFoundException(ctx, "dead-letter queue '" + policy.targetQueue() + "' does not exist");
+            }
+            return sqs().getQueueAttributes(b -> b.queueUrl(urls.get(policy.targetQueue()))
+                    .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+        });
+        Map<QueueAttributeName, String> attributes = new HashMap<>();
+        attributes.put(QueueAttributeName.REDRIVE_POLICY, "{\"deadLetterTargetArn\":\"" + arn
+                + "\",\"maxReceiveCount\":\"" + policy.maxDeliveries() + "\"}");
+        boolean created = create(queue, attributes, ctx);
+        policies.remove(queue);
+        return created;
+    }
+
+    @Override
+    public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
+        ErrorContext ctx = ctx("queue.policy", queue);
+        checkName(queue, ctx);
+        String redrive = onQueue(queue, ctx, url -> sqs().getQueueAttributes(b -> b.queueUrl(url)
+                .attributeNames(QueueAttributeName.REDRIVE_POLICY)).attributes().get(QueueAttributeName.REDRIVE_POLICY));
+        Optional<DeadLetterPolicy> policy = parseRedrivePolicy(redrive);
+        policies.put(queue, policy);
+        return policy;
+    }
+
+    /** A RedrivePolicy attribute as a policy; empty for none. */
+    static Optional<DeadLetterPolicy> parseRedrivePolicy(String redrive) {
+        if (redrive == null || redrive.isBlank()) {
+            return Optional.empty();
+        }
+        Matcher arn = TARGET_ARN.matcher(redrive);
+        Matcher max = MAX_RECEIVES.matcher(redrive);
+        if (!arn.find() || !max.find()) {
+            return Optional.empty();
+        }
+        return Optional.of(new DeadLetterPolicy(queueName(arn.group(1)), Integer.parseInt(max.group(1))));
+    }
+
+    /** The queue name of an SQS queue ARN ({@code arn:aws:sqs:region:account:name}). */
+    private static String queueName(String arn) {
+        return arn.substring(arn.lastIndexOf(':') + 1);
+    }
+
+    @Override
+    public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        ErrorContext ctx = ctx("queue.redrive", targetQueue);
+        checkName(deadLetterQueue, ctx);
+        checkName(targetQueue, ctx);
+        boolean fifo = isFifo(targetQueue);
+        return QueueService.redrive(this, deadLetterQueue, maxMessages, m -> onQueue(targetQueue, ctx,
+                url -> sendNow(url, targetQueue, QueueService.redriven(deadLetterQueue, m), fifo, m.dedupKey())));
+    }
+
+    private boolean create(String queue, Map<QueueAttributeName, String> attributes, ErrorContext ctx) {
         return AwsErrors.call(ctx, () -> {
             if (exists(queue)) {
                 return false;
             }
-            Map<QueueAttributeName, String> attributes = new HashMap<>();
             if (isFifo(queue)) {
                 attributes.put(QueueAttributeName.FIFO_QUEUE, "true");
             }
@@ -250,6 +338,7 @@ final class SqsQueueService implements QueueService, AutoCloseable {
                 return false;
             }
             forgetQueue(queue);
+            policies.remove(queue);
             return true;
         });
     }
@@ -292,8 +381,10 @@ final class SqsQueueService implements QueueService, AutoCloseable {
             throw new InvalidRequestException(ctx, "message of " + size + " bytes (body plus attributes) exceeds the "
                     + "limit of " + limits.maxMessageBytes() + " bytes");
         }
-        if (message.attributes().containsKey(ENCODING_ATTRIBUTE)) {
-            throw new InvalidRequestException(ctx, "attribute name '" + ENCODING_ATTRIBUTE + "' is reserved");
+        for (String reserved : List.of(ENCODING_ATTRIBUTE, DEDUP_KEY_ATTRIBUTE)) {
+            if (message.attributes().containsKey(reserved)) {
+                throw new InvalidRequestException(ctx, "attribute name '" + reserved + "' is reserved");
+            }
         }
         if (message.delay().compareTo(MAX_DELAY) > 0) {
             throw new InvalidRequestException(ctx, "delay " + message.delay() + " exceeds the SQS limit of " + MAX_DELAY);
@@ -304,7 +395,7 @@ final class SqsQueueService implements QueueService, AutoCloseable {
                     + "(SQS sets delays per FIFO queue)");
         }
         if (fifo || message.dedupKey().isEmpty()) {
-            return onQueue(queue, ctx, url -> sendNow(url, queue, message, fifo));
+            return onQueue(queue, ctx, url -> sendNow(url, queue, message, fifo, message.dedupKey()));
         }
         // standard queue with a dedup key: remembered in this process for the dedup window
         String key = queue + "\u0000" + message.dedupKey().get();
@@ -315,7 +406,7 @@ final class SqsQueueService implements QueueService, AutoCloseable {
             if (known != null && known.expiresAtNanos() - System.nanoTime() > 0) {
                 return known.messageId();
             }
-            String id = onQueue(queue, ctx, url -> sendNow(url, queue, message, false));
+            String id = onQueue(queue, ctx, url -> sendNow(url, queue, message, false, message.dedupKey()));
             dedupKeys.put(key, new Remembered(id, System.nanoTime() + limits.dedupWindow().toNanos()));
             return id;
         } finally {
@@ -323,10 +414,16 @@ final class SqsQueueService implements QueueService, AutoCloseable {
         }
     }
 
-    private String sendNow(String url, String queue, OutgoingMessage message, boolean fifo) {
+    /**
+     * Sends one message; {@code carriedKey} is the dedup key receivers see, which differs from the message's
+     * own (the FIFO deduplication id) when a message is redriven.
+     */
+    private String sendNow(String url, String queue, OutgoingMessage message, boolean fifo,
+                           Optional<String> carriedKey) {
         byte[] body = message.body();
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         message.attributes().forEach((k, v) -> attributes.put(k, stringAttribute(v)));
+        carriedKey.ifPresent(k -> attributes.put(DEDUP_KEY_ATTRIBUTE, stringAttribute(k)));
         String text = sqsText(body);
         if (body.length == 0) {
             text = "-"; // SQS refuses empty bodies
@@ -411,7 +508,7 @@ final class SqsQueueService implements QueueService, AutoCloseable {
                 .visibilityTimeout(visibility)
                 .waitTimeSeconds(wait)
                 .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                        MessageSystemAttributeName.SENT_TIMESTAMP)
+                        MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN)
                 .messageAttributeNames("All")));
         List<ReceivedMessage> out = new ArrayList<>(response.messages().size());
         for (Message m : response.messages()) {
@@ -423,9 +520,12 @@ final class SqsQueueService implements QueueService, AutoCloseable {
     private ReceivedMessage received(String queue, Message m) {
         Map<String, String> attributes = new HashMap<>();
         String encoding = "";
+        Optional<String> dedupKey = Optional.empty();
         for (Map.Entry<String, MessageAttributeValue> e : m.messageAttributes().entrySet()) {
             if (e.getKey().equals(ENCODING_ATTRIBUTE)) {
                 encoding = String.valueOf(e.getValue().stringValue());
+            } else if (e.getKey().equals(DEDUP_KEY_ATTRIBUTE)) {
+                dedupKey = Optional.ofNullable(e.getValue().stringValue());
             } else if (e.getValue().stringValue() != null) {
                 attributes.put(e.getKey(), e.getValue().stringValue());
             }
@@ -439,9 +539,34 @@ final class SqsQueueService implements QueueService, AutoCloseable {
         int count = parseInt(system.get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT), 1);
         String sent = system.get(MessageSystemAttributeName.SENT_TIMESTAMP);
         Instant sentAt = sent == null ? Instant.now() : Instant.ofEpochMilli(Long.parseLong(sent));
+        String sourceArn = system.get(MessageSystemAttributeName.DEAD_LETTER_QUEUE_SOURCE_ARN);
+        if (sourceArn != null && !attributes.containsKey(DeadLetterPolicy.REASON_ATTRIBUTE)) {
+            String source = queueName(sourceArn);
+            attributes.put(DeadLetterPolicy.SOURCE_ATTRIBUTE, source);
+            sourcePolicy(source).ifPresent(p -> attributes.put(DeadLetterPolicy.REASON_ATTRIBUTE,
+                    p.reason(p.maxDeliveries())));
+        }
         latestReceipts.put(queue + "\u0000" + m.messageId(), m.receiptHandle());
         return new ReceivedMessage(m.messageId(), body, attributes, m.messageId() + " " + m.receiptHandle(),
-                Math.max(1, count), sentAt);
+                Math.max(1, count), sentAt, dedupKey);
+    }
+
+    /**
+     * The policy of the queue a dead-lettered message came from, read once; SQS moves a message on the receive
+     * after its maxReceiveCount-th, so it was delivered exactly that often.
+     */
+    private Optional<DeadLetterPolicy> sourcePolicy(String source) {
+        Optional<DeadLetterPolicy> known = policies.get(source);
+        if (known != null) {
+            return known;
+        }
+        try {
+            return deadLetterPolicy(source);
+        } catch (RuntimeException e) {
+            LOG.debug("site {}: the policy of dead-letter source queue {} is unreadable: {}", site.id(), source,
+                    e.toString());
+            return Optional.empty();
+        }
     }
 
     private static int parseInt(String value, int fallback) {

@@ -35,6 +35,7 @@ public final class AzureProvider implements CloudProvider {
 
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.BLOB,
             Capability.BLOB_CONDITIONAL_WRITE, Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY,
+            Capability.QUEUE_DEAD_LETTER,
             Capability.DNS, Capability.COMPUTE, Capability.COMPUTE_LAUNCH, Capability.COMPUTE_USER_DATA));
 
     @Override

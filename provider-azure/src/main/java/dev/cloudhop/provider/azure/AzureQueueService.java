@@ -18,6 +18,7 @@ import dev.cloudhop.api.NotFoundException;
 import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.api.naming.NameKind;
 import dev.cloudhop.api.naming.NamingRules;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
@@ -26,11 +27,17 @@ import dev.cloudhop.api.queue.ReceivedMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Azure Storage Queues through the Azure SDK.
@@ -47,6 +54,13 @@ import java.util.stream.Stream;
  *   <li>Dedup keys are claimed through {@link DedupLedger} marker blobs in the same storage account.</li>
  *   <li>The depth is the queue's approximate message count, which counts visible, invisible (in flight) and
  *       delayed messages.</li>
+ *   <li>Dead-letter queues are built here, as Storage Queues have none: the policy is queue metadata
+ *       ({@value #POLICY_TARGET}, {@value #POLICY_MAX}), read once per {@link #POLICY_CACHE}. A receive that
+ *       gets a message whose dequeue count says it had all its deliveries sends it to the dead-letter queue
+ *       under a dedup key derived from its id ({@link DeadLetterPolicy#moveKey}), then deletes it with its pop
+ *       receipt. If another consumer got the message meanwhile, that delete fails and the other consumer's
+ *       move is a duplicate of the key: the message arrives once and is never lost. The producer's dedup key
+ *       travels in the envelope as the hidden attribute {@value #DEDUP_KEY_ATTRIBUTE}.</li>
  * </ul>
  * Thread-safe.
  */
@@ -56,6 +70,17 @@ final class AzureQueueService implements QueueService {
     static final Duration MAX_DELAY = Duration.ofDays(7).minusSeconds(1);
     static final Duration MAX_WAIT = Duration.ofSeconds(20);
 
+    /** The envelope attribute carrying the producer's dedup key, hidden from receivers' attributes. */
+    static final String DEDUP_KEY_ATTRIBUTE = "cloudhop.dedup-key";
+    /** Queue metadata naming the dead-letter queue (Azure metadata names are C# identifiers). */
+    static final String POLICY_TARGET = "cloudhopdeadlettertarget";
+    /** Queue metadata holding the maximum deliveries. */
+    static final String POLICY_MAX = "cloudhopdeadlettermax";
+    /** How long a queue's dead-letter policy is used before it is read again. */
+    static final Duration POLICY_CACHE = Duration.ofSeconds(30);
+
+    private static final Logger LOG = LoggerFactory.getLogger(AzureQueueService.class);
+
     private final SiteInfo site;
     private final NamingRules rules;
     private final Function<ErrorContext, QueueServiceClient> service;
@@ -64,6 +89,8 @@ final class AzureQueueService implements QueueService {
     /** Receipt handed out -> current pop receipt, after extendVisibility renewed it. */
     private final Cache<String, String> receiptAliases = CacheBuilder.newBuilder()
             .expireAfterWrite(MAX_VISIBILITY).maximumSize(100_000).build();
+    private final Cache<String, Optional<DeadLetterPolicy>> policies = CacheBuilder.newBuilder()
+            .expireAfterWrite(POLICY_CACHE).maximumSize(10_000).build();
 
     AzureQueueService(SiteInfo site, NamingRules rules, Function<ErrorContext, QueueServiceClient> service,
                       DedupLedger dedup) {
@@ -107,11 +134,94 @@ final class AzureQueueService implements QueueService {
     @Override
     public boolean createQueue(String name) {
         ErrorContext ctx = ctx("queue.create", name);
+        return create(queue(name, ctx), null, ctx);
+    }
+
+    @Override
+    public boolean createQueue(String name, DeadLetterPolicy policy) {
+        ErrorContext ctx = ctx("queue.create", name);
         QueueClient q = queue(name, ctx);
+        Objects.requireNonNull(policy, "policy");
+        QueueClient target = queue(policy.targetQueue(), ctx);
+        if (policy.targetQueue().equals(name)) {
+            throw new InvalidRequestException(ctx, "queue '" + name + "' cannot be its own dead-letter queue");
+        }
+        call(ctx, () -> {
+            try {
+                return target.getProperties();
+            } catch (QueueStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    throw new NotFoundException(ctx, "dead-letter queue '" + policy.targetQueue() + "' does not exist", e);
+                }
+                throw e;
+            }
+        });
+        boolean created = create(q, Map.of(POLICY_TARGET, policy.targetQueue(),
+                POLICY_MAX, String.valueOf(policy.maxDeliveries())), ctx);
+        policies.invalidate(name);
+        return created;
+    }
+
+    @Override
+    public Optional<DeadLetterPolicy> deadLetterPolicy(String name) {
+        ErrorContext ctx = ctx("queue.policy", name);
+        QueueClient q = queue(name, ctx);
+        Optional<DeadLetterPolicy> policy = call(ctx, () -> {
+            try {
+                return policy(q.getProperties().getMetadata());
+            } catch (QueueStorageException e) {
+                if (e.getStatusCode() == 404) {
+                    throw queueNotFound(ctx, e);
+                }
+                throw e;
+            }
+        });
+        policies.put(name, policy);
+        return policy;
+    }
+
+    private static Optional<DeadLetterPolicy> policy(Map<String, String> metadata) {
+        String target = metadata == null ? null : metadata.get(POLICY_TARGET);
+        String max = metadata == null ? null : metadata.get(POLICY_MAX);
+        if (target == null || max == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new DeadLetterPolicy(target, Integer.parseInt(max)));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("queue metadata names an invalid dead-letter policy ({} {}, {} {}); it is ignored", POLICY_TARGET,
+                    target, POLICY_MAX, max);
+            return Optional.empty();
+        }
+    }
+
+    /** The cached policy of a queue, reading it on a miss. */
+    private Optional<DeadLetterPolicy> cachedPolicy(String name) {
+        try {
+            return policies.get(name, () -> deadLetterPolicy(name));
+        } catch (ExecutionException | com.google.common.util.concurrent.UncheckedExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    @Override
+    public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        ErrorContext ctx = ctx("queue.redrive", targetQueue);
+        queue(deadLetterQueue, ctx);
+        queue(targetQueue, ctx);
+        return QueueService.redrive(this, deadLetterQueue, maxMessages,
+                m -> sendWith(targetQueue, QueueService.redriven(deadLetterQueue, m), m.dedupKey(), ctx));
+    }
+
+    /** Creates a queue with this metadata (or none); false if it existed. */
+    private static boolean create(QueueClient q, Map<String, String> metadata, ErrorContext ctx) {
         // 201: created; 204: it existed with the same metadata; 409: it existed with other metadata
         return call(ctx, () -> {
             try {
-                return q.createWithResponse(null, null, Context.NONE).getStatusCode() == 201;
+                return q.createWithResponse(metadata, null, Context.NONE).getStatusCode() == 201;
             } catch (QueueStorageException e) {
                 if (e.getStatusCode() == 409) {
                     return false;
@@ -128,6 +238,7 @@ final class AzureQueueService implements QueueService {
         boolean existed = call(ctx, q::deleteIfExists);
         if (existed) {
             dedup.forget(name);
+            policies.invalidate(name);
         }
         return existed;
     }
@@ -161,6 +272,17 @@ final class AzureQueueService implements QueueService {
     public String send(String name, OutgoingMessage message) {
         ErrorContext ctx = ctx("queue.send", name);
         Objects.requireNonNull(message, "message");
+        if (message.attributes().containsKey(DEDUP_KEY_ATTRIBUTE)) {
+            throw new InvalidRequestException(ctx, "attribute name '" + DEDUP_KEY_ATTRIBUTE + "' is reserved");
+        }
+        return sendWith(name, message, message.dedupKey(), ctx);
+    }
+
+    /**
+     * Sends {@code message}, de-duplicated by its dedup key, carrying {@code carriedKey} as the dedup key
+     * receivers see: the two differ when a message is dead-lettered or redriven.
+     */
+    private String sendWith(String name, OutgoingMessage message, Optional<String> carriedKey, ErrorContext ctx) {
         QueueClient q = queue(name, ctx);
         long size = message.sizeInBytes();
         if (size > limits.maxMessageBytes()) {
@@ -171,7 +293,9 @@ final class AzureQueueService implements QueueService {
         if (message.delay().compareTo(MAX_DELAY) > 0) {
             throw new InvalidRequestException(ctx, "delay " + message.delay() + " exceeds Azure's maximum of " + MAX_DELAY);
         }
-        String text = QueueEnvelope.text(QueueEnvelope.envelope(message.body(), message.attributes()));
+        Map<String, String> attributes = new HashMap<>(message.attributes());
+        carriedKey.ifPresent(k -> attributes.put(DEDUP_KEY_ATTRIBUTE, k));
+        String text = QueueEnvelope.text(QueueEnvelope.envelope(message.body(), attributes));
         if (text.length() > QueueEnvelope.MAX_TEXT_CHARS) {
             throw new InvalidRequestException(ctx, "message with " + message.attributes().size() + " attributes encodes to "
                     + text.length() + " characters, over Azure's limit of " + QueueEnvelope.MAX_TEXT_CHARS
@@ -221,6 +345,12 @@ final class AzureQueueService implements QueueService {
         }
         Duration wait = options.waitTime().compareTo(MAX_WAIT) > 0 ? MAX_WAIT : options.waitTime();
         Duration visibility = ceilSeconds(options.visibilityTimeout());
+        Optional<DeadLetterPolicy> policy;
+        try {
+            policy = cachedPolicy(name);
+        } catch (NotFoundException e) {
+            throw queueNotFound(ctx, e);
+        }
         return call(ctx, () -> {
             long deadline = System.nanoTime() + wait.toNanos();
             long backoff = 100;
@@ -228,7 +358,12 @@ final class AzureQueueService implements QueueService {
                 List<ReceivedMessage> out = new ArrayList<>();
                 try {
                     for (QueueMessageItem item : q.receiveMessages(options.maxMessages(), visibility, null, Context.NONE)) {
-                        out.add(received(item));
+                        ReceivedMessage m = received(item);
+                        if (policy.isPresent() && policy.get().exhausted(m.deliveryCount() - 1)) {
+                            deadLetter(q, name, policy.get(), m, item.getPopReceipt());
+                        } else {
+                            out.add(m);
+                        }
                     }
                 } catch (QueueStorageException e) {
                     if (isQueueNotFound(e)) {
@@ -246,6 +381,29 @@ final class AzureQueueService implements QueueService {
         });
     }
 
+    /**
+     * Moves a message that had all its deliveries: sends it to the dead-letter queue under its move key, then
+     * deletes it with this delivery's pop receipt. A failed delete means another consumer received it since;
+     * its move is then a duplicate of the same key.
+     */
+    private void deadLetter(QueueClient q, String name, DeadLetterPolicy policy, ReceivedMessage m, String popReceipt) {
+        int delivered = m.deliveryCount() - 1;
+        OutgoingMessage moved = new OutgoingMessage(m.body(), m.attributes(),
+                Optional.of(DeadLetterPolicy.moveKey(name, m.messageId())), Duration.ZERO)
+                .withAttribute(DeadLetterPolicy.REASON_ATTRIBUTE, policy.reason(delivered))
+                .withAttribute(DeadLetterPolicy.SOURCE_ATTRIBUTE, name);
+        sendWith(policy.targetQueue(), moved, m.dedupKey(), ctx("queue.dead-letter", policy.targetQueue()));
+        try {
+            q.deleteMessage(m.messageId(), popReceipt);
+        } catch (QueueStorageException e) {
+            if (e.getStatusCode() != 404 && !"PopReceiptMismatch".equals(AzureErrors.code(e))) {
+                throw e;
+            }
+            LOG.debug("site {} queue.dead-letter {}: message {} was taken by another consumer while it was moved ({})",
+                    site.id(), name, m.messageId(), AzureErrors.code(e));
+        }
+    }
+
     /** Azure's Peek Messages: see {@link AzureQueues#peek}. */
     List<AzureQueues.PeekedMessage> peek(String name, int max) {
         ErrorContext ctx = ctx("queue.peek", name);
@@ -260,7 +418,9 @@ final class AzureQueueService implements QueueService {
                 for (PeekedMessageItem item : q.peekMessages(max, null, Context.NONE)) {
                     QueueEnvelope.Decoded decoded = QueueEnvelope.decode(item.getBody() == null ? null
                             : item.getBody().toString());
-                    out.add(new AzureQueues.PeekedMessage(item.getMessageId(), decoded.body(), decoded.attributes(),
+                    Map<String, String> attributes = new HashMap<>(decoded.attributes());
+                    attributes.remove(DEDUP_KEY_ATTRIBUTE);
+                    out.add(new AzureQueues.PeekedMessage(item.getMessageId(), decoded.body(), attributes,
                             item.getDequeueCount(), item.getInsertionTime() == null ? Instant.now()
                             : item.getInsertionTime().toInstant(), java.util.Optional.ofNullable(item.getExpirationTime())
                             .map(java.time.OffsetDateTime::toInstant)));
@@ -278,8 +438,11 @@ final class AzureQueueService implements QueueService {
     private static ReceivedMessage received(QueueMessageItem item) {
         QueueEnvelope.Decoded decoded = QueueEnvelope.decode(item.getBody() == null ? null : item.getBody().toString());
         Instant sentAt = item.getInsertionTime() == null ? Instant.now() : item.getInsertionTime().toInstant();
-        return new ReceivedMessage(item.getMessageId(), decoded.body(), decoded.attributes(),
-                item.getMessageId() + " " + item.getPopReceipt(), (int) Math.max(1, item.getDequeueCount()), sentAt);
+        Map<String, String> attributes = new HashMap<>(decoded.attributes());
+        Optional<String> dedupKey = Optional.ofNullable(attributes.remove(DEDUP_KEY_ATTRIBUTE));
+        return new ReceivedMessage(item.getMessageId(), decoded.body(), attributes,
+                item.getMessageId() + " " + item.getPopReceipt(), (int) Math.max(1, item.getDequeueCount()), sentAt,
+                dedupKey);
     }
 
     /** The message id and the current pop receipt of a receipt. */

@@ -7,6 +7,7 @@ import dev.cloudhop.api.NotFoundException;
 import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.api.naming.NameKind;
 import dev.cloudhop.api.naming.NamingRules;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
@@ -41,6 +42,11 @@ import java.util.stream.Stream;
  * The local provider's queues, held in memory with the semantics of SQS and Azure Storage Queues:
  * at-least-once delivery with visibility timeouts, per-delivery receipts, delayed delivery, dedup keys
  * and long polling.
+ *
+ * <p>Dead-letter queues are built here: a receive that finds a visible message already delivered
+ * {@link DeadLetterPolicy#maxDeliveries()} times takes it out of its queue under the queue's lock (so one
+ * receiver alone moves it) and sends it to the dead-letter queue with a dedup key derived from its id; if that
+ * send fails (the dead-letter queue was deleted), the message goes back, visible at once.
  *
  * <p>Every decision about time (visibility, delay, dedup window) uses the injected {@link Clock}, so tests
  * can move time forward without sleeping. Only the blocking of a long poll uses the real wall clock: a
@@ -95,7 +101,40 @@ final class InMemoryQueueService implements QueueService {
     @Override
     public boolean createQueue(String queue) {
         validateName("queue.create", queue);
-        return queues.putIfAbsent(queue, new QueueState()) == null;
+        return queues.putIfAbsent(queue, new QueueState(null)) == null;
+    }
+
+    @Override
+    public boolean createQueue(String queue, DeadLetterPolicy policy) {
+        String op = "queue.create";
+        validateName(op, queue);
+        Objects.requireNonNull(policy, "policy");
+        validateName(op, policy.targetQueue());
+        if (policy.targetQueue().equals(queue)) {
+            throw invalid(op, queue, "queue '" + queue + "' cannot be its own dead-letter queue");
+        }
+        if (!queues.containsKey(policy.targetQueue())) {
+            throw new NotFoundException(ctx(op, queue), "dead-letter queue '" + policy.targetQueue()
+                    + "' does not exist");
+        }
+        return queues.putIfAbsent(queue, new QueueState(policy)) == null;
+    }
+
+    @Override
+    public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
+        String op = "queue.policy";
+        validateName(op, queue);
+        return Optional.ofNullable(existing(op, queue).policy);
+    }
+
+    @Override
+    public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        String op = "queue.redrive";
+        validateName(op, deadLetterQueue);
+        validateName(op, targetQueue);
+        existing(op, targetQueue);
+        return QueueService.redrive(this, deadLetterQueue, maxMessages, m -> enqueue(op, targetQueue,
+                QueueService.redriven(deadLetterQueue, m), m.dedupKey(), true));
     }
 
     @Override
@@ -139,8 +178,17 @@ final class InMemoryQueueService implements QueueService {
         if (message == null) {
             throw invalid(op, queue, "message must not be null");
         }
+        return enqueue(op, queue, message, message.dedupKey(), true);
+    }
+
+    /**
+     * Sends {@code message}, de-duplicated by its dedup key, carrying {@code carriedKey} as the dedup key its
+     * receivers see: the two differ when a message is dead-lettered or redriven.
+     */
+    private String enqueue(String op, String queue, OutgoingMessage message, Optional<String> carriedKey,
+                           boolean checkSize) {
         long size = message.sizeInBytes();
-        if (size > limits.maxMessageBytes()) {
+        if (checkSize && size > limits.maxMessageBytes()) {
             throw invalid(op, queue, "message of " + size + " bytes exceeds the limit of " + limits.maxMessageBytes()
                     + " bytes for queue '" + queue + "'");
         }
@@ -161,8 +209,8 @@ final class InMemoryQueueService implements QueueService {
                     return seen.messageId();
                 }
             }
-            Message m = new Message(UUID.randomUUID().toString(), message.body(), message.attributes(), now,
-                    state.nextSeq++, plus(now, message.delay()));
+            Message m = new Message(UUID.randomUUID().toString(), message.body(), message.attributes(), carriedKey,
+                    now, state.nextSeq++, plus(now, message.delay()));
             state.byId.put(m.id, m);
             state.byVisibility.add(m);
             if (key.isPresent()) {
@@ -199,9 +247,21 @@ final class InMemoryQueueService implements QueueService {
         try {
             while (true) {
                 state.requireNotDeleted(op, queue);
-                List<ReceivedMessage> delivered = state.deliver(clock.instant(), options);
+                List<Message> poison = new ArrayList<>();
+                List<ReceivedMessage> delivered = state.deliver(clock.instant(), options, poison);
+                if (!poison.isEmpty()) {
+                    state.lock.unlock();
+                    try {
+                        deadLetter(queue, state, poison);
+                    } finally {
+                        state.lock.lock();
+                    }
+                }
                 if (!delivered.isEmpty()) {
                     return delivered;
+                }
+                if (!poison.isEmpty()) {
+                    continue; // more may be visible now
                 }
                 long remaining = waitNanos == 0 ? 0 : deadline - System.nanoTime();
                 if (remaining <= 0) {
@@ -217,6 +277,37 @@ final class InMemoryQueueService implements QueueService {
             }
         } finally {
             state.lock.unlock();
+        }
+    }
+
+    /**
+     * Sends messages taken out of {@code queue} to its dead-letter queue; called without the queue's lock. A
+     * message that cannot be sent goes back to {@code queue}, visible at once.
+     */
+    private void deadLetter(String queue, QueueState state, List<Message> poison) {
+        DeadLetterPolicy policy = state.policy;
+        for (Message m : poison) {
+            int delivered = m.deliveryCount;
+            OutgoingMessage moved = new OutgoingMessage(m.body, m.attributes,
+                    Optional.of(DeadLetterPolicy.moveKey(queue, m.id)), Duration.ZERO)
+                    .withAttribute(DeadLetterPolicy.REASON_ATTRIBUTE, policy.reason(delivered))
+                    .withAttribute(DeadLetterPolicy.SOURCE_ATTRIBUTE, queue);
+            try {
+                enqueue("queue.dead-letter", policy.targetQueue(), moved, m.dedupKey, false);
+            } catch (RuntimeException e) {
+                state.lock.lock();
+                try {
+                    if (!state.deleted) {
+                        m.visibleAt = clock.instant();
+                        state.byId.put(m.id, m);
+                        state.byVisibility.add(m);
+                        state.changed.signalAll();
+                    }
+                } finally {
+                    state.lock.unlock();
+                }
+                throw e;
+            }
         }
     }
 
@@ -378,16 +469,19 @@ final class InMemoryQueueService implements QueueService {
         final String id;
         final byte[] body;
         final Map<String, String> attributes;
+        final Optional<String> dedupKey;
         final Instant sentAt;
         final long seq;
         int deliveryCount;
         /** Only changed while the message is out of {@link QueueState#byVisibility}. */
         Instant visibleAt;
 
-        Message(String id, byte[] body, Map<String, String> attributes, Instant sentAt, long seq, Instant visibleAt) {
+        Message(String id, byte[] body, Map<String, String> attributes, Optional<String> dedupKey, Instant sentAt,
+                long seq, Instant visibleAt) {
             this.id = id;
             this.body = body;
             this.attributes = attributes;
+            this.dedupKey = dedupKey;
             this.sentAt = sentAt;
             this.seq = seq;
             this.visibleAt = visibleAt;
@@ -411,8 +505,14 @@ final class InMemoryQueueService implements QueueService {
         final NavigableSet<Message> byVisibility = new TreeSet<>(BY_VISIBILITY);
         /** Dedup keys in the order they were first seen. */
         final LinkedHashMap<String, DedupEntry> dedup = new LinkedHashMap<>();
+        /** Where poison messages go; null for none. */
+        final DeadLetterPolicy policy;
         long nextSeq;
         boolean deleted;
+
+        QueueState(DeadLetterPolicy policy) {
+            this.policy = policy;
+        }
 
         void requireNotDeleted(String op, String queue) {
             if (deleted) {
@@ -431,14 +531,25 @@ final class InMemoryQueueService implements QueueService {
             }
         }
 
-        /** Delivers up to {@code options.maxMessages()} messages visible at {@code now}, in order of visibility. */
-        List<ReceivedMessage> deliver(Instant now, ReceiveOptions options) {
+        /**
+         * Delivers up to {@code options.maxMessages()} messages visible at {@code now}, in order of visibility;
+         * visible messages that have had all their deliveries are taken out and added to {@code poison}.
+         */
+        List<ReceivedMessage> deliver(Instant now, ReceiveOptions options, List<Message> poison) {
             List<Message> due = new ArrayList<>();
             for (Message m : byVisibility) {
                 if (m.visibleAt.isAfter(now) || due.size() == options.maxMessages()) {
                     break;
                 }
-                due.add(m);
+                if (policy != null && policy.exhausted(m.deliveryCount)) {
+                    poison.add(m);
+                } else {
+                    due.add(m);
+                }
+            }
+            for (Message m : poison) {
+                byVisibility.remove(m);
+                byId.remove(m.id);
             }
             if (due.isEmpty()) {
                 return List.of();
@@ -450,7 +561,8 @@ final class InMemoryQueueService implements QueueService {
                 m.deliveryCount++;
                 m.visibleAt = invisibleUntil;
                 byVisibility.add(m);
-                out.add(new ReceivedMessage(m.id, m.body, m.attributes, m.receipt(), m.deliveryCount, m.sentAt));
+                out.add(new ReceivedMessage(m.id, m.body, m.attributes, m.receipt(), m.deliveryCount, m.sentAt,
+                        m.dedupKey));
             }
             return List.copyOf(out);
         }

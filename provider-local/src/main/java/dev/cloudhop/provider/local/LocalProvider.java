@@ -26,7 +26,8 @@ public final class LocalProvider implements CloudProvider {
     public static final String ID = "local";
 
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.BLOB, Capability.BLOB_CONDITIONAL_WRITE,
-            Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY, Capability.DNS, Capability.COMPUTE,
+            Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY, Capability.QUEUE_DEAD_LETTER,
+            Capability.DNS, Capability.COMPUTE,
             Capability.COMPUTE_LAUNCH));
 
     static final String DEDUP_WINDOW = "queue.dedup-window";

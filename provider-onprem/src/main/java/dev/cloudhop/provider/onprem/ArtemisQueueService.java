@@ -11,6 +11,7 @@ import dev.cloudhop.api.UnauthorizedException;
 import dev.cloudhop.api.UnavailableException;
 import dev.cloudhop.api.naming.NameKind;
 import dev.cloudhop.api.naming.NamingRules;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
@@ -57,6 +58,7 @@ import org.apache.activemq.artemis.api.core.client.ClientSessionFactory;
 import org.apache.activemq.artemis.api.core.client.ServerLocator;
 import org.apache.activemq.artemis.api.core.management.ManagementHelper;
 import org.apache.activemq.artemis.api.core.management.ResourceNames;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +92,15 @@ import org.slf4j.LoggerFactory;
  * key included (a duplicate fails its batch, which is then sent one by one). With {@code queue.send-mode = async} a send is
  * handed to the connection without waiting.
  *
+ * <p><b>Dead-letter queues.</b> A policy is stored on the broker as the queue's address settings
+ * ({@code dead-letter-address}, {@code max-delivery-attempts}), so the broker moves a message itself after that
+ * many deliveries it counts (a consumer's session closing without an acknowledgement). A visibility timeout
+ * ending is not a broker delivery (the copy above starts again at one), so this client also moves a message
+ * whose Cloudhop delivery count is spent when it receives it: it sends a copy to the dead-letter address with
+ * the reason and a duplicate-detection id derived from the message id, then acknowledges the original; a crash
+ * in between leaves the original, whose next move the broker drops as a duplicate. Messages the broker moves
+ * itself carry no reason attribute. The producer's dedup key travels in {@value #DEDUP_KEY}.
+ *
  * <p>Thread-safe. The broker connection is opened on first use and re-opened after it fails.
  */
 final class ArtemisQueueService implements QueueService, AutoCloseable {
@@ -98,6 +109,10 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
     static final String SENT = "cloudhop.sent";
     static final String PRIOR_DELIVERIES = "cloudhop.prior-deliveries";
     static final String ATTRIBUTE = "cloudhop.attr.";
+    static final String DEDUP_KEY = "cloudhop.dedup-key";
+
+    /** How long a queue's dead-letter policy is used before it is read from the broker again. */
+    private static final Duration POLICY_CACHE = Duration.ofSeconds(30);
 
     private static final String MANAGEMENT_ADDRESS = "activemq.management";
     private static final Duration EXISTS_CACHE = Duration.ofSeconds(1);
@@ -123,6 +138,10 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         }
     };
     private final Map<String, Long> knownQueues = new ConcurrentHashMap<>();
+    private final Map<String, CachedPolicy> policies = new ConcurrentHashMap<>();
+
+    private record CachedPolicy(Optional<DeadLetterPolicy> policy, long expiresAtNanos) {
+    }
 
     private final Object connectLock = new Object();
     private EmbeddedArtemis broker;
@@ -437,6 +456,70 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
     }
 
     @Override
+    public boolean createQueue(String queue, DeadLetterPolicy policy) {
+        ErrorContext ctx = ctx("queue.create", queue);
+        checkName(queue, ctx);
+        Objects.requireNonNull(policy, "policy");
+        checkName(policy.targetQueue(), ctx);
+        if (policy.targetQueue().equals(queue)) {
+            throw new InvalidRequestException(ctx, "queue '" + queue + "' cannot be its own dead-letter queue");
+        }
+        if (!admin(ctx, s -> s.queueQuery(address(policy.targetQueue())).isExists())) {
+            throw new NotFoundException(ctx, "dead-letter queue '" + policy.targetQueue() + "' does not exist");
+        }
+        if (admin(ctx, s -> s.queueQuery(address(queue)).isExists())) {
+            return false;
+        }
+        // the settings first, so that no message reaches the queue before its policy holds
+        String json = new AddressSettings().setDeadLetterAddress(address(policy.targetQueue()))
+                .setMaxDeliveryAttempts(policy.maxDeliveries()).toJSON();
+        admin(ctx, s -> manage(s, "addAddressSettings", address(queue).toString(), json));
+        policies.remove(queue);
+        return createQueue(queue);
+    }
+
+    @Override
+    public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
+        ErrorContext ctx = ctx("queue.policy", queue);
+        checkName(queue, ctx);
+        requireQueue(queue, ctx);
+        String json = (String) admin(ctx, s -> manage(s, "getAddressSettingsAsJSON", address(queue).toString()));
+        AddressSettings addressSettings = AddressSettings.fromJSON(json);
+        Optional<DeadLetterPolicy> policy = Optional.empty();
+        SimpleString dla = addressSettings.getDeadLetterAddress();
+        String prefix = settings.prefix();
+        int max = addressSettings.getMaxDeliveryAttempts();
+        if (dla != null && dla.toString().startsWith(prefix) && max >= 1) {
+            String target = dla.toString().substring(prefix.length());
+            if (rules.violations(NameKind.QUEUE, target).isEmpty()) {
+                policy = Optional.of(new DeadLetterPolicy(target, Math.min(max, DeadLetterPolicy.MAX_DELIVERIES)));
+            }
+        }
+        policies.put(queue, new CachedPolicy(policy, System.nanoTime() + POLICY_CACHE.toNanos()));
+        return policy;
+    }
+
+    /** The policy of a queue, read from the broker at most every {@link #POLICY_CACHE}. */
+    private Optional<DeadLetterPolicy> cachedPolicy(String queue) {
+        CachedPolicy cached = policies.get(queue);
+        if (cached != null && cached.expiresAtNanos() - System.nanoTime() > 0) {
+            return cached.policy();
+        }
+        return deadLetterPolicy(queue);
+    }
+
+    @Override
+    public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        ErrorContext ctx = ctx("queue.redrive", targetQueue);
+        checkName(deadLetterQueue, ctx);
+        checkName(targetQueue, ctx);
+        requireQueue(targetQueue, ctx);
+        return QueueService.redrive(this, deadLetterQueue, maxMessages, m -> sendDirect(connection(ctx), targetQueue,
+                UUID.randomUUID().toString(), System.currentTimeMillis(), QueueService.redriven(deadLetterQueue, m),
+                m.dedupKey(), ctx));
+    }
+
+    @Override
     public boolean deleteQueue(String queue) {
         ErrorContext ctx = ctx("queue.delete", queue);
         checkName(queue, ctx);
@@ -451,6 +534,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 return false;
             }
             manage(s, "destroyQueue", address(queue).toString(), true, true);
+            manage(s, "removeAddressSettings", address(queue).toString());
             return true;
         });
         inFlight.values().removeIf(d -> {
@@ -465,6 +549,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
             return false;
         });
         knownQueues.remove(queue);
+        policies.remove(queue);
         return existed;
     }
 
@@ -558,7 +643,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
             c.batcher().send(new PendingSend(queue, id, now, message, ctx));
         } else {
             // async: handed to the connection without waiting for the broker
-            sendDirect(c, queue, id, now, message, ctx);
+            sendDirect(c, queue, id, now, message, message.dedupKey(), ctx);
         }
         return id;
     }
@@ -579,9 +664,14 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         }
     }
 
-    /** Writes the Cloudhop properties and the body into a new message. */
-    private static void fill(ClientMessage m, String id, long now, OutgoingMessage message) {
+    /**
+     * Writes the Cloudhop properties and the body into a new message; {@code carriedKey} is the dedup key
+     * receivers see, which differs from the message's own (the duplicate-detection id) when it is redriven.
+     */
+    private static void fill(ClientMessage m, String id, long now, OutgoingMessage message,
+                             Optional<String> carriedKey) {
         m.putStringProperty(ID, id);
+        carriedKey.ifPresent(k -> m.putStringProperty(DEDUP_KEY, k));
         m.putLongProperty(SENT, now);
         message.attributes().forEach((k, v) -> m.putStringProperty(ATTRIBUTE + k, v));
         message.dedupKey().ifPresent(k -> m.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, k));
@@ -592,7 +682,8 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
     }
 
     /** One send on a pooled session; blocking until stored when sends are durable. */
-    private void sendDirect(Connection c, String queue, String id, long now, OutgoingMessage message, ErrorContext ctx) {
+    private void sendDirect(Connection c, String queue, String id, long now, OutgoingMessage message,
+                            Optional<String> carriedKey, ErrorContext ctx) {
         Producer p = c.producers.pollFirst();
         try {
             if (p == null) {
@@ -600,7 +691,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 p = new Producer(s, s.createProducer());
             }
             ClientMessage m = p.session().createMessage(Message.BYTES_TYPE, true);
-            fill(m, id, now, message);
+            fill(m, id, now, message, carriedKey);
             p.producer().send(address(queue), m);
             if (c.producers.size() < PRODUCER_SESSIONS) {
                 c.producers.offerFirst(p);
@@ -742,7 +833,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 }
                 for (PendingSend p : batch) {
                     ClientMessage m = session.createMessage(Message.BYTES_TYPE, true);
-                    fill(m, p.id(), p.now(), p.message());
+                    fill(m, p.id(), p.now(), p.message(), p.message().dedupKey());
                     producer.send(address(p.queue()), m);
                 }
                 session.commit();
@@ -754,7 +845,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 closeSession();
                 for (PendingSend p : batch) {
                     try {
-                        sendDirect(connection, p.queue(), p.id(), p.now(), p.message(), p.ctx());
+                        sendDirect(connection, p.queue(), p.id(), p.now(), p.message(), p.message().dedupKey(), p.ctx());
                         p.done().complete(null);
                     } catch (RuntimeException failed) {
                         p.done().completeExceptionally(failed);
@@ -814,6 +905,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                     + limits.maxWait());
         }
         Connection c = connection(ctx);
+        Optional<DeadLetterPolicy> policy = cachedPolicy(queue);
         Lease lease = borrow(c, queue, ctx);
         List<ReceivedMessage> received = new ArrayList<>();
         lease.lock.lock();
@@ -821,6 +913,11 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
             long waitMillis = options.waitTime().toMillis();
             ClientMessage m = waitMillis > 0 ? lease.consumer.receive(waitMillis) : lease.consumer.receiveImmediate();
             while (m != null) {
+                if (policy.isPresent() && policy.get().exhausted(deliveryCount(m) - 1)) {
+                    deadLetter(queue, policy.get(), lease, m);
+                    m = lease.consumer.receiveImmediate();
+                    continue;
+                }
                 received.add(deliver(queue, lease, m, options.visibilityTimeout()));
                 if (received.size() >= options.maxMessages()) {
                     break;
@@ -887,12 +984,44 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         closeQuietly(lease.session);
     }
 
+    /** The Cloudhop delivery count of a message being delivered now: earlier copies' deliveries plus the broker's. */
+    private static int deliveryCount(ClientMessage m) {
+        int prior = m.containsProperty(PRIOR_DELIVERIES) ? m.getIntProperty(PRIOR_DELIVERIES) : 0;
+        return prior + Math.max(1, m.getDeliveryCount());
+    }
+
+    /**
+     * Moves a message that had all its deliveries: a durable copy to the dead-letter address (duplicate-detection
+     * id derived from the message id, so a repeated move is dropped), then the original is acknowledged. Called
+     * with the lease locked.
+     */
+    private void deadLetter(String queue, DeadLetterPolicy policy, Lease lease, ClientMessage original)
+            throws ActiveMQException {
+        int delivered = deliveryCount(original) - 1;
+        String id = original.containsProperty(ID) ? original.getStringProperty(ID) : "artemis-" + original.getMessageID();
+        ClientMessage copy = lease.session.createMessage(Message.BYTES_TYPE, true);
+        for (SimpleString name : original.getPropertyNames()) {
+            String n = name.toString();
+            if (!n.startsWith("_AMQ") && !n.startsWith("_HQ") && !n.equals(PRIOR_DELIVERIES)) {
+                copy.putObjectProperty(name, original.getObjectProperty(name));
+            }
+        }
+        copy.putStringProperty(ATTRIBUTE + DeadLetterPolicy.REASON_ATTRIBUTE, policy.reason(delivered));
+        copy.putStringProperty(ATTRIBUTE + DeadLetterPolicy.SOURCE_ATTRIBUTE, queue);
+        copy.putStringProperty(Message.HDR_DUPLICATE_DETECTION_ID, DeadLetterPolicy.moveKey(queue, id));
+        original.getBodyBuffer().resetReaderIndex();
+        byte[] body = new byte[original.getBodySize()];
+        original.getBodyBuffer().readBytes(body);
+        copy.getBodyBuffer().writeBytes(body);
+        lease.producer.send(address(policy.targetQueue()), copy); // durable before the original goes
+        original.individualAcknowledge();
+    }
+
     /** Registers a delivered message; called with the lease locked. */
     private ReceivedMessage deliver(String queue, Lease lease, ClientMessage m, Duration visibility) {
         String receipt = instance + "." + receiptSequence.incrementAndGet() + "."
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        int prior = m.containsProperty(PRIOR_DELIVERIES) ? m.getIntProperty(PRIOR_DELIVERIES) : 0;
-        int deliveryCount = prior + Math.max(1, m.getDeliveryCount());
+        int deliveryCount = deliveryCount(m);
         Delivery d = new Delivery(receipt, queue, lease, m, deliveryCount);
         lease.inFlight++;
         inFlight.put(receipt, d);
@@ -909,7 +1038,9 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         }
         String id = m.containsProperty(ID) ? m.getStringProperty(ID) : "artemis-" + m.getMessageID();
         long sent = m.containsProperty(SENT) ? m.getLongProperty(SENT) : m.getTimestamp();
-        return new ReceivedMessage(id, body, attributes, receipt, deliveryCount, Instant.ofEpochMilli(sent));
+        Optional<String> dedupKey = m.containsProperty(DEDUP_KEY) ? Optional.of(m.getStringProperty(DEDUP_KEY))
+                : Optional.empty();
+        return new ReceivedMessage(id, body, attributes, receipt, deliveryCount, Instant.ofEpochMilli(sent), dedupKey);
     }
 
     /** The visibility timeout ended: send a copy that is visible at once and acknowledge the original. */

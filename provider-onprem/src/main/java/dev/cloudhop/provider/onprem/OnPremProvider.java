@@ -42,7 +42,7 @@ public final class OnPremProvider implements CloudProvider {
     /** Everything a fully configured site can do. User data needs a cloud-init, which an inventory lacks. */
     static final Set<Capability> CAPABILITIES = Set.copyOf(EnumSet.of(Capability.BLOB,
             Capability.BLOB_CONDITIONAL_WRITE, Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY,
-            Capability.DNS, Capability.COMPUTE, Capability.COMPUTE_LAUNCH, Capability.COMPUTE_RUN_SCRIPT));
+            Capability.QUEUE_DEAD_LETTER, Capability.DNS, Capability.COMPUTE, Capability.COMPUTE_LAUNCH, Capability.COMPUTE_RUN_SCRIPT));
 
     /**
      * {@link NamingRules#ONPREM} plus what a file system cannot hold as a file: a blob name ending in

@@ -88,7 +88,8 @@ record OnPremSettings(SiteInfo site, Optional<Blob> blob, Optional<Queue> queue,
                 caps.add(Capability.BLOB_CONDITIONAL_WRITE);
             }
         });
-        queue.ifPresent(q -> caps.addAll(List.of(Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY)));
+        queue.ifPresent(q -> caps.addAll(List.of(Capability.QUEUE, Capability.QUEUE_DEDUP, Capability.QUEUE_DELAY,
+                Capability.QUEUE_DEAD_LETTER)));
         dns.ifPresent(d -> caps.add(Capability.DNS));
         compute.ifPresent(c -> caps.addAll(List.of(Capability.COMPUTE, Capability.COMPUTE_LAUNCH,
                 Capability.COMPUTE_RUN_SCRIPT)));
