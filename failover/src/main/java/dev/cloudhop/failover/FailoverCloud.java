@@ -13,6 +13,7 @@ import dev.cloudhop.api.config.Sites;
 import dev.cloudhop.api.dns.DnsService;
 import dev.cloudhop.api.queue.QueueService;
 import dev.cloudhop.failover.capture.QueueMerger;
+import dev.cloudhop.failover.drill.Switchboard;
 import dev.cloudhop.failover.event.EventStream;
 import dev.cloudhop.failover.fencing.Fence;
 import dev.cloudhop.failover.health.HealthMonitor;
@@ -112,7 +113,7 @@ public final class FailoverCloud implements Cloud {
         return p.state.epoch();
     }
 
-    /** The fault switchboard. */
+    /** The fault switchboard: the first interceptor of every call to a site; while it holds no fault it costs one volatile read. */
     public Switchboard switchboard() {
         return p.switchboard;
     }

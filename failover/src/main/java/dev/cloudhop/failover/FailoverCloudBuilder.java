@@ -20,6 +20,7 @@ public final class FailoverCloudBuilder {
     MeterRegistry meters = new SimpleMeterRegistry();
     boolean probing = true;
     final List<Map.Entry<RunbookStep.Position, RunbookStep>> steps = new ArrayList<>();
+    final List<CallInterceptor> interceptors = new ArrayList<>();
 
     FailoverCloudBuilder(Sites sites, FailoverConfig config) {
         this.sites = Objects.requireNonNull(sites, "sites");
@@ -57,6 +58,15 @@ public final class FailoverCloudBuilder {
      */
     public FailoverCloudBuilder runbookStep(RunbookStep.Position position, RunbookStep step) {
         steps.add(Map.entry(Objects.requireNonNull(position, "position"), Objects.requireNonNull(step, "step")));
+        return this;
+    }
+
+    /**
+     * Adds an interceptor that every call to a site passes, after the {@link FailoverCloud#switchboard() switchboard}
+     * and the interceptors added before.
+     */
+    public FailoverCloudBuilder interceptor(CallInterceptor interceptor) {
+        interceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
         return this;
     }
 

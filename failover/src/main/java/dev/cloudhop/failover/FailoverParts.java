@@ -8,6 +8,7 @@ import dev.cloudhop.api.queue.QueueService;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.capture.CaptureReplay;
 import dev.cloudhop.failover.capture.QueueMerger;
+import dev.cloudhop.failover.drill.Switchboard;
 import dev.cloudhop.failover.fencing.FenceRegister;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.health.Prober;
@@ -33,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -70,7 +70,7 @@ final class FailoverParts {
         this.owned = b.owned;
         this.meters = b.meters;
         Clock clock = b.clock;
-        this.switchboard = new Switchboard(events, clock);
+        this.switchboard = new Switchboard(events::publish, clock, config.callTimeout());
         List<String> order = new ArrayList<>(config.priority());
         b.sites.ids().stream().filter(id -> !order.contains(id)).forEach(order::add);
         Orchestrator[] decider = new Orchestrator[1];
@@ -80,7 +80,9 @@ final class FailoverParts {
                         decider[0].healthChanged(site, service);
                     }
                 });
-        InterceptedSite.Hooks hooks = new SiteHooks(switchboard, health, config.callTimeout());
+        List<CallInterceptor> interceptors = new ArrayList<>(List.of(switchboard));
+        interceptors.addAll(b.interceptors);
+        InterceptedSite.Hooks hooks = new SiteHooks(interceptors, health);
         List<InterceptedSite> sites = order.stream().map(id -> new InterceptedSite(b.sites.site(id), hooks)).toList();
         this.state = new ActiveSite(Set.copyOf(order), events, clock);
         this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
@@ -118,10 +120,10 @@ final class FailoverParts {
     boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            // the orchestrator queues merges (recoveries), and a merge never queues orchestration work
-            for (Future<?> f : List.of(orchestrator.barrier(), merger.barrier())) {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            }
+            // The orchestrator queues merges (recoveries) and a merge never queues orchestration work: the merger's
+            // barrier is queued only once the orchestrator's work is done, or it could pass before a merge it queues.
+            orchestrator.barrier().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            merger.barrier().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,5 +1,8 @@
-package dev.cloudhop.failover;
+package dev.cloudhop.failover.drill;
 
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.RunbookReport;
+import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.time.Duration;
 import java.util.ArrayList;
