@@ -1,6 +1,6 @@
 package dev.cloudhop.bench;
 
-import dev.cloudhop.failover.DrillReport;
+import dev.cloudhop.failover.drill.DrillReport;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -60,22 +60,44 @@ final class FailoverBlobStore implements BlobStore {
         return e instanceof UnavailableException || e instanceof ThrottledException;
     }
 
-    /** A write at the site for {@code key}; retried once at the new site after a failover it triggered. */
-    private <T> T write(String key, boolean retryable, Function<InterceptedSite, T> op) {
+    /**
+     * The routing key of a blob: built only when routing looks at keys, since every other key goes to the active
+     * site (this spares the hot path a string per call).
+     */
+    private String key(BlobId id) {
+        return router.routesByKey() ? id.toString() : "";
+    }
+
+    /** The site a write of {@code key} goes to now, once the fence lets this instance write there. */
+    private InterceptedSite writeSite(String key) {
         checkOpen();
         router.awaitSwitch("blob.write");
         InterceptedSite site = router.writeSite(key);
+        fences.check(site);
+        return site;
+    }
+
+    /**
+     * After a write of {@code what} failed at {@code site} with {@code e}: the site to retry at once, when the
+     * write may be retried and a failover it triggered moved the key's writes elsewhere; otherwise throws {@code e}.
+     */
+    private InterceptedSite retrySite(InterceptedSite site, String key, Object what, boolean retryable, CloudException e) {
+        if (!siteProblem(e) || !retryable || !router.awaitRedirect(site.id(), key)) {
+            throw e;
+        }
+        InterceptedSite next = router.writeSite(key);
+        LOG.info("write of {} failed at site {} ({}); retried at site {}", what, site.id(), e.toString(), next.id());
+        fences.check(next);
+        return next;
+    }
+
+    /** A write at the site for {@code key}; retried once at the new site after a failover it triggered. */
+    private <T> T write(String key, boolean retryable, Function<InterceptedSite, T> op) {
+        InterceptedSite site = writeSite(key);
         try {
-            fences.check(site);
             return op.apply(site);
         } catch (CloudException e) {
-            if (!siteProblem(e) || !retryable || !router.awaitRedirect(site.id(), key)) {
-                throw e;
-            }
-            InterceptedSite next = router.writeSite(key);
-            LOG.info("write of {} failed at site {} ({}); retried at site {}", key, site.id(), e.toString(), next.id());
-            fences.check(next);
-            return op.apply(next);
+            return op.apply(retrySite(site, key, key, retryable, e));
         }
     }
 
@@ -91,21 +113,33 @@ final class FailoverBlobStore implements BlobStore {
         try {
             return op.apply(site);
         } catch (CloudException e) {
-            if (!siteProblem(e)) {
-                throw e;
-            }
-            for (InterceptedSite replica : router.fallbacks(site.id())) {
-                try {
-                    return op.apply(replica);
-                } catch (CloudException again) {
-                    if (!siteProblem(again)) {
-                        throw again;
-                    }
-                    LOG.debug("read of {} failed at replica {} too", key, replica.id(), again);
-                }
-            }
+            return fallback(key, site, e, op);
+        }
+    }
+
+    /** After a read of {@code key} failed at {@code site} with {@code e}: the read at the other up sites, in priority order. */
+    private <T> T fallback(Object key, InterceptedSite site, CloudException e, Function<InterceptedSite, T> op) {
+        if (!siteProblem(e)) {
             throw e;
         }
+        for (InterceptedSite replica : router.fallbacks(site.id())) {
+            try {
+                return op.apply(replica);
+            } catch (CloudException again) {
+                if (!siteProblem(again)) {
+                    throw again;
+                }
+                LOG.debug("read of {} failed at replica {} too", key, replica.id(), again);
+            }
+        }
+        throw e;
+    }
+
+    /** The site a read of {@code id} goes to first: with weighted routing, not one that has yet to receive its newest write. */
+    private InterceptedSite readSite(BlobId id) {
+        checkOpen();
+        return router.routesByKey() ? router.readSite(id.toString(), site -> replicator.behind(site, id))
+                : router.readSite("", site -> false);
     }
 
     @Override
@@ -150,35 +184,50 @@ final class FailoverBlobStore implements BlobStore {
     @Override
     public BlobInfo put(BlobId id, BlobContent content, PutOptions options) {
         known.containers().add(id.container());
-        String[] at = new String[1];
-        BlobInfo info = write(id.toString(), content.repeatable(), s -> {
-            BlobInfo i = s.blobs().put(id, content, options);
-            at[0] = s.id();
-            return i;
-        });
-        replicator.acknowledged(at[0], id, false);
+        String key = key(id);
+        InterceptedSite site = writeSite(key);
+        BlobInfo info;
+        try {
+            info = site.blobs().put(id, content, options);
+        } catch (CloudException e) {
+            site = retrySite(site, key, id, content.repeatable(), e);
+            info = site.blobs().put(id, content, options);
+        }
+        replicator.acknowledged(site.id(), id, false);
         return info;
     }
 
     @Override
     public Optional<Blob> get(BlobId id) {
-        return read(id.toString(), site -> replicator.behind(site, id), s -> s.blobs().get(id));
+        InterceptedSite site = readSite(id);
+        try {
+            return site.blobs().get(id);
+        } catch (CloudException e) {
+            return fallback(id, site, e, s -> s.blobs().get(id));
+        }
     }
 
     @Override
     public Optional<BlobInfo> stat(BlobId id) {
-        return read(id.toString(), site -> replicator.behind(site, id), s -> s.blobs().stat(id));
+        InterceptedSite site = readSite(id);
+        try {
+            return site.blobs().stat(id);
+        } catch (CloudException e) {
+            return fallback(id, site, e, s -> s.blobs().stat(id));
+        }
     }
 
     @Override
     public void delete(BlobId id) {
-        String[] at = new String[1];
-        write(id.toString(), true, s -> {
-            s.blobs().delete(id);
-            at[0] = s.id();
-            return null;
-        });
-        replicator.acknowledged(at[0], id, true);
+        String key = key(id);
+        InterceptedSite site = writeSite(key);
+        try {
+            site.blobs().delete(id);
+        } catch (CloudException e) {
+            site = retrySite(site, key, id, true, e);
+            site.blobs().delete(id);
+        }
+        replicator.acknowledged(site.id(), id, true);
     }
 
     /**

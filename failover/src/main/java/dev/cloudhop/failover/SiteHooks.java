@@ -1,26 +1,26 @@
 package dev.cloudhop.failover;
 
+import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.internal.InterceptedSite;
-import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
 
-/** What every call to a site reports to: the switchboard (faults) and passive health detection. */
+/** What every call to a site reports to: the interceptors (the switchboard first) and passive health detection. */
 final class SiteHooks implements InterceptedSite.Hooks {
 
-    private final Switchboard switchboard;
+    private final CallInterceptor[] interceptors;
     private final HealthMonitor health;
-    private final Duration callTimeout;
 
-    SiteHooks(Switchboard switchboard, HealthMonitor health, Duration callTimeout) {
-        this.switchboard = switchboard;
+    SiteHooks(List<CallInterceptor> interceptors, HealthMonitor health) {
+        this.interceptors = interceptors.toArray(CallInterceptor[]::new);
         this.health = health;
-        this.callTimeout = callTimeout;
     }
 
     @Override
-    public Optional<Fault> fault(String site, Service service, String operation) {
-        return switchboard.faultFor(site, service, operation);
+    public void beforeCall(SiteInfo site, Service service, String operation) throws InterruptedException {
+        for (CallInterceptor i : interceptors) {
+            i.beforeCall(site, service, operation);
+        }
     }
 
     @Override
@@ -31,10 +31,5 @@ final class SiteHooks implements InterceptedSite.Hooks {
     @Override
     public void failed(String site, Service service, String reason) {
         health.callFailed(site, service, reason);
-    }
-
-    @Override
-    public Duration callTimeout() {
-        return callTimeout;
     }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.api.queue.OutgoingMessage;
+import dev.cloudhop.failover.drill.Drill;
+import dev.cloudhop.failover.drill.DrillReport;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cloudhop.failover.drill.DrillReport;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

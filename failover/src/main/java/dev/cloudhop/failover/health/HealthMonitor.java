@@ -25,7 +25,8 @@ public final class HealthMonitor {
 
     private static final class State {
         boolean up = true;
-        int consecutiveCallFailures;
+        /** Written under the state's lock; volatile so that a success after successes needs no lock. */
+        volatile int consecutiveCallFailures;
         int consecutiveProbeFailures;
     }
 
@@ -101,6 +102,9 @@ public final class HealthMonitor {
     /** A live call succeeded: the run of failures is broken (recovery itself is the probes' call). */
     public void callSucceeded(String site, Service service) {
         State s = state(site, service);
+        if (s.consecutiveCallFailures == 0) {
+            return; // the common case: nothing to reset
+        }
         synchronized (s) {
             s.consecutiveCallFailures = 0;
         }

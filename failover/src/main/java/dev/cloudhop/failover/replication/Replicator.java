@@ -93,11 +93,12 @@ public final class Replicator implements AutoCloseable {
 
     /**
      * A write the facade acknowledged at {@code site}: copied now (sync) or recorded for the workers (async).
-     * Cloudhop's own records ({@link Fence#CONTAINER}) are per site and never replicated.
+     * Cloudhop's own records ({@link Fence#CONTAINER}) are per site and never replicated; with a single site there
+     * is nothing to record.
      */
     public void acknowledged(String site, BlobId id, boolean delete) {
-        if (id.container().equals(Fence.CONTAINER)) {
-            return;
+        if (sites.size() == 1 || id.container().equals(Fence.CONTAINER)) {
+            return; // no other site to copy to: no backlog, no lag, no wake-up of the workers
         }
         if (sync) {
             replicateNow(site, id, delete);

@@ -38,6 +38,7 @@ public final class Router {
     private final ActiveSite active;
     private final PendingWrites pending;
     private final boolean affinity;
+    private final boolean keyed;
 
     /** Routes over {@code sites} (in priority order). */
     public Router(List<InterceptedSite> sites, FailoverConfig config, HealthMonitor health, ActiveSite active,
@@ -51,6 +52,15 @@ public final class Router {
         this.pending = pending;
         this.affinity = config.topology() == FailoverConfig.Topology.ACTIVE_ACTIVE
                 || config.routing() == FailoverConfig.Routing.AFFINITY;
+        this.keyed = affinity || config.routing() == FailoverConfig.Routing.WEIGHTED;
+    }
+
+    /**
+     * Whether the site of a call depends on its key (affinity, or weighted reads); when not, every key goes to the
+     * active site and callers may skip building keys.
+     */
+    public boolean routesByKey() {
+        return keyed;
     }
 
     /** Every site, in priority order. */

@@ -6,7 +6,7 @@ import java.util.Objects;
  * One step of the failover runbook. The built-in steps, in order, are {@code pre-sync}, {@code fence},
  * {@code settle-replication}, {@code prepare}, {@code provision}, {@code switch-dns}, {@code redirect},
  * {@code release}, {@code replay} and {@code verify}; applications add their own relative to them with
- * {@code FailoverCloud.Builder#runbookStep(Position, RunbookStep)} (e.g. promote a database replica before
+ * {@code FailoverCloudBuilder#runbookStep(Position, RunbookStep)} (e.g. promote a database replica before
  * {@code redirect}, warm a cache after {@code switch-dns}). Each step that runs is timed and recorded in the
  * {@code RunbookReport} and as an event.
  *

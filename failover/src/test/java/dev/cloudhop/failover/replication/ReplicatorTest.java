@@ -18,7 +18,6 @@ import dev.cloudhop.api.config.ProviderRegistry;
 import dev.cloudhop.api.config.Sites;
 import dev.cloudhop.api.dns.DnsService;
 import dev.cloudhop.api.queue.QueueService;
-import dev.cloudhop.failover.Fault;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.event.FailoverEvent;
@@ -35,7 +34,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -46,8 +44,7 @@ class ReplicatorTest {
 
     private static final InterceptedSite.Hooks NO_HOOKS = new InterceptedSite.Hooks() {
         @Override
-        public Optional<Fault> fault(String site, Service service, String operation) {
-            return Optional.empty();
+        public void beforeCall(SiteInfo site, Service service, String operation) {
         }
 
         @Override
@@ -56,11 +53,6 @@ class ReplicatorTest {
 
         @Override
         public void failed(String site, Service service, String reason) {
-        }
-
-        @Override
-        public Duration callTimeout() {
-            return Duration.ofMillis(100);
         }
     };
 

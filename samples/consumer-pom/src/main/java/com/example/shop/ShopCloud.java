@@ -5,6 +5,7 @@ import dev.cloudhop.api.config.CloudhopConfig;
 import dev.cloudhop.api.config.ProviderRegistry;
 import dev.cloudhop.api.config.Sites;
 import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.FailoverCloudBuilder;
 import dev.cloudhop.failover.FailoverConfig;
 import java.util.Map;
 
@@ -35,7 +36,7 @@ public final class ShopCloud implements AutoCloseable {
     }
 
     /** The facade's builder over both sites; {@code build()} would read the sites' fences, so this run stops here. */
-    public FailoverCloud.Builder facade() {
+    public FailoverCloudBuilder facade() {
         return FailoverCloud.builder(sites, failover);
     }
 

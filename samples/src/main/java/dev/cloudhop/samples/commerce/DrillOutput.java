@@ -1,10 +1,10 @@
 package dev.cloudhop.samples.commerce;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.cloudhop.failover.DrillReport;
+import dev.cloudhop.failover.drill.DrillReport;
 import java.io.IOException;
-import java.io.Writer;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

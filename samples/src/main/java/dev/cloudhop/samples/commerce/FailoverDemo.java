@@ -1,11 +1,11 @@
 package dev.cloudhop.samples.commerce;
 
 import dev.cloudhop.api.dns.RecordType;
-import dev.cloudhop.failover.Drill;
-import dev.cloudhop.failover.DrillReport;
 import dev.cloudhop.failover.FailoverCloud;
-import dev.cloudhop.failover.runbook.RunbookStep;
 import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.drill.Drill;
+import dev.cloudhop.failover.drill.DrillReport;
+import dev.cloudhop.failover.runbook.RunbookStep;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

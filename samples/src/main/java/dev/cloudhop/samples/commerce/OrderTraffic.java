@@ -1,6 +1,6 @@
 package dev.cloudhop.samples.commerce;
 
-import dev.cloudhop.failover.Drill;
+import dev.cloudhop.failover.drill.Drill;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,14 +2,14 @@ package dev.cloudhop.samples.crosscloud;
 
 import dev.cloudhop.api.dns.RecordSet;
 import dev.cloudhop.api.dns.RecordType;
-import dev.cloudhop.failover.Drill;
-import dev.cloudhop.failover.DrillReport;
 import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.RunbookReport;
+import dev.cloudhop.failover.drill.Drill;
+import dev.cloudhop.failover.drill.DrillReport;
 import dev.cloudhop.failover.event.FailoverEvent;
-import dev.cloudhop.samples.commerce.DrillOutput;
 import dev.cloudhop.samples.commerce.Commerce;
 import dev.cloudhop.samples.commerce.CommerceHttp;
+import dev.cloudhop.samples.commerce.DrillOutput;
 import dev.cloudhop.samples.commerce.OrderTraffic;
 import java.nio.file.Path;
 import java.time.Duration;

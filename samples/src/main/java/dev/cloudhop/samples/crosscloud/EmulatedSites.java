@@ -1,6 +1,6 @@
 package dev.cloudhop.samples.crosscloud;
 
-import dev.cloudhop.failover.Drill;
+import dev.cloudhop.failover.drill.Drill;
 import dev.cloudhop.testing.AzuriteServer;
 import dev.cloudhop.testing.BindServer;
 import dev.cloudhop.testing.EmulatorServer;

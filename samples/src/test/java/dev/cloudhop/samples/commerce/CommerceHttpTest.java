@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cloudhop.failover.Fault;
 import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.drill.Fault;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

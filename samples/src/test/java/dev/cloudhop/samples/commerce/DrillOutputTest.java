@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cloudhop.failover.DrillReport;
+import dev.cloudhop.failover.drill.DrillReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.cloudhop.failover;
+package dev.cloudhop.failover.drill;
 
 import java.time.Duration;
 import java.util.Objects;

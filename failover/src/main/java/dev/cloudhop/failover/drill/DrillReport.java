@@ -1,6 +1,7 @@
-package dev.cloudhop.failover;
+package dev.cloudhop.failover.drill;
 
 import com.fasterxml.jackson.databind.util.RawValue;
+import dev.cloudhop.failover.RunbookReport;
 import dev.cloudhop.failover.internal.ReportJson;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -1,5 +1,8 @@
-package dev.cloudhop.failover;
+package dev.cloudhop.failover.drill;
 
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.RunbookReport;
+import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a disaster scenario against a live {@link FailoverCloud} under client traffic and measures what the
@@ -21,6 +26,8 @@ import java.util.function.Consumer;
  * from the fault to the first success after calls began failing, and zero if none failed.
  */
 public final class Drill {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Drill.class);
 
     private Drill() {
     }
@@ -137,13 +144,16 @@ public final class Drill {
             int client = c;
             Thread t = new Thread(() -> {
                 long seq = 0;
-                while (!stop.get()) {
+                while (!stop.get() && !Thread.currentThread().isInterrupted()) {
                     long s = System.nanoTime();
                     String error = null;
                     try {
                         workload.call(client, seq++);
                     } catch (Exception e) {
+                        // counted and sampled in the report; the stack only for debugging the workload
                         error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                        LOG.debug("drill {} at site {}: client {} call {} (workload.call) failed", scenario.name(),
+                                scenario.site(), client, seq - 1, e);
                     }
                     calls.add(new Call(s, System.nanoTime(), error == null, error));
                     sleep(options.callInterval());
@@ -183,8 +193,9 @@ public final class Drill {
         cloud.awaitIdle(Duration.ofSeconds(30));
         try {
             subscription.close();
-        } catch (Exception ignored) {
-            // nothing to release
+        } catch (Exception e) {
+            LOG.debug("drill {} at site {}: event subscription not closed (events.unsubscribe)", scenario.name(),
+                    scenario.site(), e);
         }
 
         List<Call> all;
@@ -268,6 +279,7 @@ public final class Drill {
         try {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
+            LOG.debug("drill client {} interrupted: it stops", Thread.currentThread().getName());
             Thread.currentThread().interrupt();
         }
     }

@@ -1,0 +1,158 @@
+package dev.cloudhop.failover;
+
+import dev.cloudhop.api.blob.BlobStore;
+import dev.cloudhop.api.compute.ComputeService;
+import dev.cloudhop.api.config.Sites;
+import dev.cloudhop.api.dns.DnsService;
+import dev.cloudhop.api.queue.QueueService;
+import dev.cloudhop.failover.capture.CaptureJournal;
+import dev.cloudhop.failover.capture.CaptureReplay;
+import dev.cloudhop.failover.capture.QueueMerger;
+import dev.cloudhop.failover.drill.Switchboard;
+import dev.cloudhop.failover.fencing.FenceRegister;
+import dev.cloudhop.failover.health.HealthMonitor;
+import dev.cloudhop.failover.health.Prober;
+import dev.cloudhop.failover.internal.EventBus;
+import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.internal.KnownResources;
+import dev.cloudhop.failover.metrics.FailoverMeters;
+import dev.cloudhop.failover.replication.Replicator;
+import dev.cloudhop.failover.routing.ActiveSite;
+import dev.cloudhop.failover.routing.Router;
+import dev.cloudhop.failover.runbook.DnsSwitch;
+import dev.cloudhop.failover.runbook.Orchestrator;
+import dev.cloudhop.failover.runbook.RunbookServices;
+import dev.cloudhop.failover.runbook.RunbookStep;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The parts of one {@link FailoverCloud}, wired together: sites behind their interceptors, health, routing,
+ * fencing, replication, capture, the orchestrator, meters and the four failover services. The facade only
+ * delegates to them; this class knows the order in which they are built, started and stopped.
+ */
+final class FailoverParts {
+
+    final FailoverConfig config;
+    final MeterRegistry meters;
+    final EventBus events = new EventBus();
+    final Switchboard switchboard;
+    final HealthMonitor health;
+    final ActiveSite state;
+    final Router router;
+    final Replicator replicator;
+    final CaptureJournal journal;
+    final BlobStore blobs;
+    final QueueService queues;
+    final DnsService dns;
+    final ComputeService compute;
+    private final Sites owned;
+    private final QueueMerger merger;
+    final Orchestrator orchestrator;
+    private final Prober prober;
+
+    /** Builds and starts every part: reads the sites' fences (I/O), probes once and schedules probing. */
+    FailoverParts(FailoverCloudBuilder b) {
+        List<RunbookStep> steps = Orchestrator.steps(b.steps); // first: fails before anything starts
+        this.config = b.config;
+        this.owned = b.owned;
+        this.meters = b.meters;
+        Clock clock = b.clock;
+        this.switchboard = new Switchboard(events::publish, clock, config.callTimeout());
+        List<String> order = new ArrayList<>(config.priority());
+        b.sites.ids().stream().filter(id -> !order.contains(id)).forEach(order::add);
+        Orchestrator[] decider = new Orchestrator[1];
+        this.health = new HealthMonitor(order, config.probe().toleratedFailures(), config.passiveFailures(), clock, events,
+                (site, service) -> {
+                    if (decider[0] != null) {
+                        decider[0].healthChanged(site, service);
+                    }
+                });
+        List<CallInterceptor> interceptors = new ArrayList<>(List.of(switchboard));
+        interceptors.addAll(b.interceptors);
+        InterceptedSite.Hooks hooks = new SiteHooks(interceptors, health);
+        List<InterceptedSite> sites = order.stream().map(id -> new InterceptedSite(b.sites.site(id), hooks)).toList();
+        this.state = new ActiveSite(Set.copyOf(order), events, clock);
+        this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
+                config.syncReplication(), events);
+        this.router = new Router(sites, config, health, state, replicator::newerAt);
+        FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events);
+        this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));
+        KnownResources known = new KnownResources();
+        this.merger = new QueueMerger(router, state, health, replicator, known, config, events, clock);
+        RunbookServices services = new RunbookServices(config, router, state, fences, health, replicator, known,
+                new CaptureReplay(journal, events, clock), merger, new DnsSwitch(config, router, state, health, events, clock));
+        FailoverMeters binder = new FailoverMeters(order, health, state, replicator, journal);
+        binder.bindTo(meters);
+        this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
+        decider[0] = orchestrator;
+        this.blobs = new FailoverBlobStore(router, fences, replicator, state, known);
+        this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock);
+        this.dns = new FailoverDns(router, state);
+        this.compute = new FailoverCompute(router, state);
+        fences.adoptNewest();
+        this.prober = new Prober(sites, health, orchestrator::afterProbeRound);
+        // The first touch of a site builds its clients (about a second for jclouds): not an outage.
+        prober.round(Duration.ofSeconds(10));
+        if (b.probing) {
+            prober.schedule(config.probe().interval(), config.probe().timeout());
+        }
+    }
+
+    /** One probe round now, bounded by the probe timeout. */
+    void probeNow() {
+        prober.round(config.probe().timeout());
+    }
+
+    /** Waits until queued orchestration work (failovers, replays, merges) is done, up to {@code timeout}. */
+    boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            // The orchestrator queues merges (recoveries) and a merge never queues orchestration work: the merger's
+            // barrier is queued only once the orchestrator's work is done, or it could pass before a merge it queues.
+            orchestrator.barrier().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            merger.barrier().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false; // not idle in time, or closed
+        }
+    }
+
+    /** Stops probing, replication and orchestration, and closes the sites if the facade opened them; idempotent. */
+    synchronized void close() {
+        if (state.closed()) {
+            return;
+        }
+        state.close();
+        prober.close();
+        orchestrator.close();
+        merger.close();
+        replicator.close();
+        if (owned != null) {
+            owned.close();
+        }
+    }
+
+    private static Path tempCaptureDir() {
+        try {
+            return Files.createTempDirectory("cloudhop-capture-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+/**
+ * Disaster simulation, kept apart from the facade's production path: the fault
+ * {@link dev.cloudhop.failover.drill.Switchboard} (a {@link dev.cloudhop.failover.CallInterceptor}), the
+ * {@link dev.cloudhop.failover.drill.Fault faults} it injects, and {@link dev.cloudhop.failover.drill.Drill drills}
+ * that run a scenario under client traffic and measure RTO, RPO and failed calls into a
+ * {@link dev.cloudhop.failover.drill.DrillReport}.
+ */
+package dev.cloudhop.failover.drill;

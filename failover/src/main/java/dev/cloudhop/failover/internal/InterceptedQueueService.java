@@ -1,0 +1,131 @@
+package dev.cloudhop.failover.internal;
+
+import dev.cloudhop.api.queue.OutgoingMessage;
+import dev.cloudhop.api.queue.QueueLimits;
+import dev.cloudhop.api.queue.QueueService;
+import dev.cloudhop.api.queue.ReceiveOptions;
+import dev.cloudhop.api.queue.ReceivedMessage;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One site's queues as the facade sees it: each call passes the interceptors first and reports its
+ * outcome to health tracking ({@link SiteCall}).
+ *
+ * <p>{@link #limits()} is local metadata, not a call to the site: it is not intercepted.
+ */
+final class InterceptedQueueService implements QueueService {
+
+    private final QueueService target;
+    private final SiteCall call;
+
+    InterceptedQueueService(QueueService target, SiteCall call) {
+        this.target = target;
+        this.call = call;
+    }
+
+    @Override
+    public QueueLimits limits() {
+        return target.limits();
+    }
+
+    @Override
+    public boolean createQueue(String queue) {
+        call.before("createQueue");
+        try {
+            return call.succeeded(target.createQueue(queue));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public boolean deleteQueue(String queue) {
+        call.before("deleteQueue");
+        try {
+            return call.succeeded(target.deleteQueue(queue));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public boolean queueExists(String queue) {
+        call.before("queueExists");
+        try {
+            return call.succeeded(target.queueExists(queue));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public Stream<String> listQueues() {
+        call.before("listQueues");
+        try {
+            return call.succeeded(target.listQueues());
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public String send(String queue, OutgoingMessage message) {
+        call.before("send");
+        try {
+            return call.succeeded(target.send(queue, message));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
+        call.before("receive");
+        try {
+            return call.succeeded(target.receive(queue, options));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public void ack(String queue, String receipt) {
+        call.before("ack");
+        try {
+            target.ack(queue, receipt);
+            call.succeeded();
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public void extendVisibility(String queue, String receipt, Duration visibility) {
+        call.before("extendVisibility");
+        try {
+            target.extendVisibility(queue, receipt, visibility);
+            call.succeeded();
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public long approximateDepth(String queue) {
+        call.before("approximateDepth");
+        try {
+            long result = target.approximateDepth(queue);
+            call.succeeded();
+            return result;
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Intercepted[" + call + "]";
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * Micrometer meters of the facade ({@link dev.cloudhop.failover.metrics.FailoverMeters}), bound by the facade to
+ * the registry given to {@link dev.cloudhop.failover.FailoverCloudBuilder#meterRegistry}.
+ */
+package dev.cloudhop.failover.metrics;
