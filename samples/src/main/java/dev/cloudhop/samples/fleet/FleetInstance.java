@@ -3,7 +3,7 @@ package dev.cloudhop.samples.fleet;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.failover.FailoverCloud;
-import dev.cloudhop.failover.Fault;
+import dev.cloudhop.failover.drill.Fault;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.io.BufferedReader;
