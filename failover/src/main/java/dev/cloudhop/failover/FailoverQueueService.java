@@ -138,7 +138,10 @@ final class FailoverQueueService implements QueueService {
         }
     }
 
-    /** Redrives at the active site; dead letters stranded at another site are merged into its queue first. */
+    /**
+     * Redrives at the active site. Dead letters stranded at a site clients left reach the active site's
+     * dead-letter queue with the next merge (recovery, sweep or runbook), not with this call.
+     */
     @Override
     public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
         return active().queues().redrive(deadLetterQueue, targetQueue, maxMessages);
