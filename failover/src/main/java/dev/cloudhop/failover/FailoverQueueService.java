@@ -5,6 +5,7 @@ import dev.cloudhop.api.InvalidRequestException;
 import dev.cloudhop.api.ErrorContext;
 import dev.cloudhop.api.ThrottledException;
 import dev.cloudhop.api.UnavailableException;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
@@ -34,7 +35,12 @@ import org.slf4j.LoggerFactory;
  * Queues through the facade. Every message gets a dedup key (the caller's, or a new one) carried in an
  * attribute, so that captures replayed and messages moved between sites are delivered idempotently. A send
  * the active site cannot take is captured durably and acknowledged with an id {@code captured:<key>}.
- * Receipts name the site that issued them, so acks reach it after a failover.
+ * Receipts name the site that issued them, so acks reach it after a failover. A received message's
+ * {@link ReceivedMessage#dedupKey()} is the key it was first sent with, also after a capture or a move.
+ *
+ * <p>Dead-letter policies given to {@link #createQueue(String, DeadLetterPolicy)} are remembered: a runbook
+ * creates the queue with its policy at a new site, and captured sends and moved messages land in a queue that
+ * has it.
  */
 final class FailoverQueueService implements QueueService {
 
@@ -80,22 +86,70 @@ final class FailoverQueueService implements QueueService {
 
     @Override
     public boolean createQueue(String queue) {
-        known.queues().add(queue);
+        known.rememberQueue(queue, Optional.empty());
         boolean created = active().queues().createQueue(queue);
+        createAtFallbacks(queue);
+        return created;
+    }
+
+    /**
+     * Creates the queue at the active site with {@code policy}, creating its dead-letter queue first if it is
+     * missing, and remembers the policy the queue has there (a queue that existed keeps its own), so that a
+     * runbook creates it at a new site too. The other sites get both queues now where they can.
+     */
+    @Override
+    public boolean createQueue(String queue, DeadLetterPolicy policy) {
+        InterceptedSite site = active();
+        known.queues().add(policy.targetQueue());
+        known.ensureQueue(site.queues(), policy.targetQueue());
+        boolean created = site.queues().createQueue(queue, policy);
+        known.rememberQueue(queue, created ? Optional.of(policy) : site.queues().deadLetterPolicy(queue));
+        createAtFallbacks(queue);
+        return created;
+    }
+
+    private void createAtFallbacks(String queue) {
         for (InterceptedSite other : router.fallbacks(active().id())) {
             try {
-                other.queues().createQueue(queue);
+                known.ensureQueue(other.queues(), queue);
             } catch (CloudException e) {
                 LOG.debug("queue {} not created at site {} now; the prepare step creates it if the site takes over",
                         queue, other.id(), e);
             }
         }
-        return created;
+    }
+
+    /**
+     * The active site's answer; while the active site cannot answer (unavailable or throttling), the policy the
+     * queue was created with through the facade, if any.
+     */
+    @Override
+    public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
+        InterceptedSite site = active();
+        try {
+            return site.queues().deadLetterPolicy(queue);
+        } catch (CloudException e) {
+            Optional<DeadLetterPolicy> remembered = known.policy(queue);
+            if (!siteProblem(e) || remembered.isEmpty()) {
+                throw e;
+            }
+            LOG.debug("dead-letter policy of queue {} from memory: site {} cannot answer", queue, site.id(), e);
+            return remembered;
+        }
+    }
+
+    /**
+     * Redrives at the active site. Dead letters stranded at a site clients left reach the active site's
+     * dead-letter queue with the next merge (recovery, sweep or runbook), not with this call.
+     */
+    @Override
+    public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        return active().queues().redrive(deadLetterQueue, targetQueue, maxMessages);
     }
 
     @Override
     public boolean deleteQueue(String queue) {
-        known.queues().remove(queue);
+        known.forgetQueue(queue);
         boolean existed = active().queues().deleteQueue(queue);
         for (InterceptedSite other : router.fallbacks(active().id())) {
             try {
@@ -142,7 +196,7 @@ final class FailoverQueueService implements QueueService {
                 LOG.info("send to queue {} at site {} failed ({}): captured for replay", queue, site.id(), e.toString());
             }
         }
-        journal.capture(queue, keyed);
+        journal.capture(queue, keyed, known.policy(queue));
         events.publish(new FailoverEvent.MessageCaptured(clock.instant(), site.id(), queue, key));
         return "captured:" + key;
     }
@@ -163,7 +217,8 @@ final class FailoverQueueService implements QueueService {
         }
         String prefix = site.id() + RECEIPT_SEPARATOR;
         return got.stream().map(m -> new ReceivedMessage(m.messageId(), m.body(), m.attributes(), prefix + m.receipt(),
-                m.deliveryCount(), m.sentAt())).toList();
+                m.deliveryCount(), m.sentAt(), Optional.ofNullable(m.attributes().get(QueueMerger.DEDUP_ATTRIBUTE)).or(m::dedupKey)))
+                .toList();
     }
 
     private record Receipt(InterceptedSite site, String receipt) {

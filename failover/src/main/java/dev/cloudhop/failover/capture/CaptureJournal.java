@@ -1,5 +1,6 @@
 package dev.cloudhop.failover.capture;
 
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -25,15 +26,24 @@ import java.util.stream.Stream;
  * Durable local capture of queue sends that could not reach their site: one file per message, written to a
  * temporary name, forced to disk and atomically renamed, so a crash never leaves a half message. Replayed
  * in capture order with the message's dedup key, so a replay that is interrupted and repeated delivers
- * once where the provider de-duplicates. Thread-safe.
+ * once where the provider de-duplicates.
+ *
+ * <p>A file holds (format 2) the queue, the dedup key, the delay, the attributes, the body and the queue's
+ * dead-letter policy if it has one, so that a replay after a restart creates a missing queue with its policy.
+ * Format 1 files (without the policy) are read too. Thread-safe.
  */
 public final class CaptureJournal {
 
-    /** A captured message. */
-    public record Captured(Path file, String queue, OutgoingMessage message) {
+    /**
+     * A captured message.
+     *
+     * @param policy the dead-letter policy its queue had through the facade when it was captured
+     */
+    public record Captured(Path file, String queue, OutgoingMessage message, Optional<DeadLetterPolicy> policy) {
     }
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    private static final int VERSION_WITHOUT_POLICY = 1;
     private final Path directory;
     private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
@@ -52,8 +62,16 @@ public final class CaptureJournal {
         return directory;
     }
 
-    /** Captures a message durably. The message must carry a dedup key. */
-    public synchronized void capture(String queue, OutgoingMessage message) {
+    /** Captures a message for a queue without a dead-letter policy durably. The message must carry a dedup key. */
+    public void capture(String queue, OutgoingMessage message) {
+        capture(queue, message, Optional.empty());
+    }
+
+    /**
+     * Captures a message durably, with the dead-letter policy of its queue (if any) for a replay that has to
+     * create the queue. The message must carry a dedup key.
+     */
+    public synchronized void capture(String queue, OutgoingMessage message, Optional<DeadLetterPolicy> policy) {
         String key = message.dedupKey().orElseThrow(() -> new IllegalArgumentException("captured messages need a dedup key"));
         String name = String.format("%020d", sequence.incrementAndGet()) + ".msg";
         Path tmp = directory.resolve(name + ".tmp");
@@ -73,6 +91,11 @@ public final class CaptureJournal {
                 byte[] body = message.body();
                 out.writeInt(body.length);
                 out.write(body);
+                out.writeBoolean(policy.isPresent());
+                if (policy.isPresent()) {
+                    out.writeUTF(policy.get().targetQueue());
+                    out.writeInt(policy.get().maxDeliveries());
+                }
                 out.flush();
                 ch.force(true);
             }
@@ -115,7 +138,7 @@ public final class CaptureJournal {
     private static Captured read(Path f) throws IOException {
         try (InputStream is = Files.newInputStream(f); DataInputStream in = new DataInputStream(is)) {
             int version = in.readInt();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_POLICY) {
                 throw new IOException("unknown capture format " + version + " in " + f);
             }
             String queue = in.readUTF();
@@ -127,7 +150,10 @@ public final class CaptureJournal {
                 attributes.put(in.readUTF(), in.readUTF());
             }
             byte[] body = in.readNBytes(in.readInt());
-            return new Captured(f, queue, new OutgoingMessage(body, attributes, Optional.of(key), delay));
+            Optional<DeadLetterPolicy> policy = version != VERSION_WITHOUT_POLICY && in.readBoolean()
+                    ? Optional.of(new DeadLetterPolicy(in.readUTF(), in.readInt()))
+                    : Optional.empty();
+            return new Captured(f, queue, new OutgoingMessage(body, attributes, Optional.of(key), delay), policy);
         }
     }
 }

@@ -4,16 +4,20 @@ import dev.cloudhop.api.CloudException;
 import dev.cloudhop.failover.event.FailoverEvent;
 import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.internal.KnownResources;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers captured sends to a site, oldest first, with their dedup keys; a message leaves the journal only
- * once the site accepted it. Stops at the first failure: the rest waits for the next replay. Callers
+ * Delivers captured sends to a site, oldest first, with their dedup keys and attributes; a message leaves the
+ * journal only once the site accepted it. A queue missing at the site is created first, with the dead-letter
+ * policy it had when the message was captured (and the policy's target). Stops at the first failure: the rest waits for the next replay. Callers
  * serialise replays (the orchestrator thread runs them).
  */
 public final class CaptureReplay {
@@ -44,10 +48,12 @@ public final class CaptureReplay {
     public int replayTo(InterceptedSite target) {
         int replayed = 0;
         Map<String, Integer> perQueue = new LinkedHashMap<>();
+        Set<String> ensured = new HashSet<>();
         for (CaptureJournal.Captured c : journal.list(Optional.empty())) {
             try {
-                if (!target.queues().queueExists(c.queue())) {
-                    target.queues().createQueue(c.queue());
+                if (ensured.add(c.queue()) && !target.queues().queueExists(c.queue())) {
+                    c.policy().ifPresent(p -> target.queues().createQueue(p.targetQueue()));
+                    KnownResources.create(target.queues(), c.queue(), c.policy());
                 }
                 target.queues().send(c.queue(), c.message());
                 journal.remove(c);

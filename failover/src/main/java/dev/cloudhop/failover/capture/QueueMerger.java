@@ -74,16 +74,28 @@ public final class QueueMerger implements AutoCloseable {
     }
 
     /**
-     * The message to move to another site. The attribute keeps the original key (consumers de-duplicate
-     * on it); the provider-level dedup key is scoped to the move ({@code key@site#epoch}), because the
-     * target may already have seen the original key (a message moved back after failback) and would
-     * silently drop it, while a move repeated after an interruption is still de-duplicated.
+     * The message to move to another site: its body and attributes (dead-letter ones included), and its dedup
+     * key ({@link #dedupKey}) in {@link #DEDUP_ATTRIBUTE}, where consumers de-duplicate on it and the facade
+     * reads it back as {@link ReceivedMessage#dedupKey()}. The provider-level dedup key is scoped to the move
+     * ({@code key@site#epoch}), because the target may already have seen the original key (a message moved back
+     * after failback) and would silently drop it, while a move repeated after an interruption is still
+     * de-duplicated.
      */
     public static OutgoingMessage resend(ReceivedMessage m, String moveScope) {
         Map<String, String> attributes = new HashMap<>(m.attributes());
-        String key = attributes.getOrDefault(DEDUP_ATTRIBUTE, m.messageId());
+        String key = dedupKey(m);
         attributes.put(DEDUP_ATTRIBUTE, key);
         return new OutgoingMessage(m.body(), attributes, Optional.of(key + "@" + moveScope), Duration.ZERO);
+    }
+
+    /**
+     * The dedup key a message was first sent with: the facade's {@link #DEDUP_ATTRIBUTE} (which survives moves
+     * whose provider-level key is scoped), else the key the provider kept, else its id (a message sent to the
+     * site directly without a key).
+     */
+    public static String dedupKey(ReceivedMessage m) {
+        String attribute = m.attributes().get(DEDUP_ATTRIBUTE);
+        return attribute != null ? attribute : m.dedupKey().orElse(m.messageId());
     }
 
     /** Every {@code replication.merge-interval} (zero: never), requests a move from every site. */
@@ -142,15 +154,13 @@ public final class QueueMerger implements AutoCloseable {
      */
     public int merge(InterceptedSite from, InterceptedSite to) {
         int moved = 0;
-        for (String q : known.queues()) {
+        for (String q : known.queuesSourcesFirst()) {
             AtomicInteger n = new AtomicInteger();
             try {
                 if (!from.queues().queueExists(q)) {
                     continue;
                 }
-                if (!to.queues().queueExists(q)) {
-                    to.queues().createQueue(q);
-                }
+                known.ensureQueue(to.queues(), q);
                 Runnable mover = () -> move(from, to, q, n);
                 List<Future<?>> others = new ArrayList<>();
                 for (int i = 1; i < config.parallelism(); i++) {

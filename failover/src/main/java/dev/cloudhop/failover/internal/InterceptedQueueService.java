@@ -1,5 +1,6 @@
 package dev.cloudhop.failover.internal;
 
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.QueueLimits;
 import dev.cloudhop.api.queue.QueueService;
@@ -7,6 +8,7 @@ import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -35,6 +37,38 @@ final class InterceptedQueueService implements QueueService {
         call.before("createQueue");
         try {
             return call.succeeded(target.createQueue(queue));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public boolean createQueue(String queue, DeadLetterPolicy policy) {
+        call.before("createQueue");
+        try {
+            return call.succeeded(target.createQueue(queue, policy));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
+        call.before("deadLetterPolicy");
+        try {
+            return call.succeeded(target.deadLetterPolicy(queue));
+        } catch (RuntimeException e) {
+            throw call.failed(e);
+        }
+    }
+
+    @Override
+    public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
+        call.before("redrive");
+        try {
+            int moved = target.redrive(deadLetterQueue, targetQueue, maxMessages);
+            call.succeeded();
+            return moved;
         } catch (RuntimeException e) {
             throw call.failed(e);
         }

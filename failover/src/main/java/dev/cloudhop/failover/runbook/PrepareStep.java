@@ -3,7 +3,10 @@ package dev.cloudhop.failover.runbook;
 import dev.cloudhop.failover.internal.InterceptedSite;
 import dev.cloudhop.failover.internal.KnownResources;
 
-/** Ensures the containers and queues the application uses exist at the target. */
+/**
+ * Ensures the containers and queues the application uses exist at the target, each queue with the dead-letter
+ * policy it was created with through the facade (its dead-letter queue first).
+ */
 final class PrepareStep implements RunbookStep {
 
     static final String NAME = "prepare";
@@ -21,7 +24,7 @@ final class PrepareStep implements RunbookStep {
             target.blobs().createContainer(container);
         }
         for (String q : known.queues()) {
-            target.queues().createQueue(q);
+            known.ensureQueue(target.queues(), q);
         }
         return known.containers().size() + " containers, " + known.queues().size() + " queues ensured at " + c.to();
     }

@@ -2,12 +2,14 @@ package dev.cloudhop.samples.commerce;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cloudhop.api.Capability;
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ConflictException;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobEntry;
 import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.api.blob.PutOptions;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.api.queue.OutgoingMessage;
 import dev.cloudhop.api.queue.ReceiveOptions;
 import dev.cloudhop.api.queue.ReceivedMessage;
@@ -30,6 +32,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * blobs, replicated to every site), Shopping Cart (blobs), Order Submission (a queue), Order Processing
  * (workers turning queued orders into order records, idempotently) and Order Status. When ordering cannot
  * work, the catalog keeps serving and submission answers "ordering is temporarily unavailable".
+ *
+ * <p>An order the workers cannot process (one for {@link #POISON_PRODUCT}) is retried at once, and after
+ * {@link #MAX_DELIVERIES} deliveries the order queue's dead-letter policy moves it to {@link #ORDER_DLQ},
+ * where it stays for an operator to inspect ({@link #deadLetteredOrders()}) and redrive.
  */
 public final class Commerce implements AutoCloseable {
 
@@ -37,12 +43,19 @@ public final class Commerce implements AutoCloseable {
     static final String CARTS = "carts";
     static final String ORDERS = "orders";
     static final String ORDER_QUEUE = "orders";
+    /** The dead-letter queue of {@link #ORDER_QUEUE}. */
+    public static final String ORDER_DLQ = "orders-dead";
+    /** Deliveries an order gets before it is dead-lettered. */
+    public static final int MAX_DELIVERIES = 3;
+    /** A product id whose orders the workers cannot process (a record broken upstream): they dead-letter. */
+    public static final String POISON_PRODUCT = "p-poison";
     private static final TypeReference<LinkedHashMap<String, Integer>> CART = new TypeReference<>() {
     };
 
     private final FailoverCloud cloud;
     private final Map<String, AtomicLong> processedCount = new ConcurrentHashMap<>();
     private final AtomicLong duplicateDeliveries = new AtomicLong();
+    private final Map<String, AtomicLong> failedDeliveries = new ConcurrentHashMap<>();
     /** Orders whose record a redelivery found written, though no write of it was acknowledged here. */
     private final java.util.Set<String> foundOnRecord = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean stopping = new AtomicBoolean();
@@ -59,12 +72,19 @@ public final class Commerce implements AutoCloseable {
         return cloud;
     }
 
-    /** Creates containers and the order queue, and publishes the catalog (replicated to every site). */
+    /**
+     * Creates containers and the order queue (with its dead-letter queue where every site has them), and
+     * publishes the catalog (replicated to every site).
+     */
     public void setUp(List<Product> catalog) {
         cloud.blobs().createContainer(CATALOG);
         cloud.blobs().createContainer(CARTS);
         cloud.blobs().createContainer(ORDERS);
-        cloud.queues().createQueue(ORDER_QUEUE);
+        if (deadLetters()) {
+            cloud.queues().createQueue(ORDER_QUEUE, new DeadLetterPolicy(ORDER_DLQ, MAX_DELIVERIES));
+        } else {
+            cloud.queues().createQueue(ORDER_QUEUE);
+        }
         for (Product p : catalog) {
             cloud.blobs().put(BlobId.of(CATALOG, p.id() + ".json"), BlobContent.ofUtf8(p.toJson()),
                     PutOptions.DEFAULT.withContentType("application/json"));
@@ -191,7 +211,11 @@ public final class Commerce implements AutoCloseable {
                     if (gen != generation.get()) {
                         return; // crashed: the rest of the batch is abandoned, unacknowledged
                     }
-                    process(m);
+                    try {
+                        process(m);
+                    } catch (UnprocessableOrderException e) {
+                        makeVisible(ORDER_QUEUE, m); // retried now rather than after its visibility timeout
+                    }
                 }
             } catch (CloudException | IllegalStateException e) {
                 sleep(20); // a failed receive or ack: the message comes back after its visibility timeout
@@ -202,6 +226,10 @@ public final class Commerce implements AutoCloseable {
     /** Writes the order record once (if-none-match), then acknowledges: redeliveries are harmless. */
     private void process(ReceivedMessage m) {
         String orderId = m.attributes().getOrDefault("order-id", m.messageId());
+        if (ShopJson.treeOrText(m.bodyAsString()).path("lines").has(POISON_PRODUCT)) {
+            failedDeliveries.computeIfAbsent(orderId, k -> new AtomicLong()).incrementAndGet();
+            throw new UnprocessableOrderException();
+        }
         try {
             cloud.blobs().put(BlobId.of(ORDERS, orderId + ".json"),
                     BlobContent.ofUtf8(ShopJson.write(ShopJson.object().put("order", orderId).put("status", "processed")
@@ -219,6 +247,59 @@ public final class Commerce implements AutoCloseable {
             }
         }
         cloud.queues().ack(ORDER_QUEUE, m.receipt());
+    }
+
+    /** Makes a received message visible again at once; if that fails, it is visible after its timeout. */
+    private void makeVisible(String queue, ReceivedMessage m) {
+        try {
+            cloud.queues().extendVisibility(queue, m.receipt(), Duration.ZERO);
+        } catch (CloudException e) {
+            // visible again when its visibility timeout ends
+        }
+    }
+
+    /** Thrown by {@link #process} for an order that fails every time. */
+    private static final class UnprocessableOrderException extends RuntimeException {
+        UnprocessableOrderException() {
+            super("order cannot be processed", null, false, false);
+        }
+    }
+
+    /** Whether the order queue has a dead-letter queue: every site of the cloud supports them. */
+    public boolean deadLetters() {
+        return cloud.supports(Capability.QUEUE_DEAD_LETTER);
+    }
+
+    /**
+     * The ids of the orders in the dead-letter queue, in the order received (an id twice would be an order
+     * dead-lettered twice). They are looked at, not taken: each is received and made visible again at once, so
+     * that they stay for a redrive; calls are serialised so that two lookers do not hide messages from each
+     * other. Empty without a dead-letter queue.
+     */
+    public synchronized List<String> deadLetteredOrders() {
+        if (!deadLetters()) {
+            return List.of();
+        }
+        ReceiveOptions look = new ReceiveOptions(10, Duration.ofSeconds(30), Duration.ZERO);
+        List<ReceivedMessage> seen = new ArrayList<>();
+        try {
+            for (List<ReceivedMessage> batch = cloud.queues().receive(ORDER_DLQ, look); !batch.isEmpty();
+                 batch = cloud.queues().receive(ORDER_DLQ, look)) {
+                seen.addAll(batch);
+            }
+        } finally {
+            for (ReceivedMessage m : seen) {
+                makeVisible(ORDER_DLQ, m);
+            }
+        }
+        return seen.stream().map(m -> m.attributes().getOrDefault("order-id", m.messageId())).toList();
+    }
+
+    /** How many deliveries of each order failed (orders for {@link #POISON_PRODUCT}). */
+    public Map<String, Long> failedDeliveries() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        failedDeliveries.forEach((k, v) -> out.put(k, v.get()));
+        return out;
     }
 
     /** How many times each order was processed (written for the first time). */

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
@@ -18,7 +19,8 @@ import java.util.stream.Collectors;
 /**
  * The shop's small HTTP API and web page, on a loopback port:
  * <ul>
- *   <li>{@code GET /} the page; {@code GET /status} active site, health and capabilities (JSON)</li>
+ *   <li>{@code GET /} the page; {@code GET /status} active site, health, capabilities and the dead-lettered
+ *   orders (JSON)</li>
  *   <li>{@code GET /products}, {@code GET /products/{id}}</li>
  *   <li>{@code POST /carts/{cart}/items?product=p1&quantity=2}, {@code GET /carts/{cart}}</li>
  *   <li>{@code POST /orders?cart={cart}}: 202 with the order id, or 503 "ordering is temporarily unavailable"</li>
@@ -97,7 +99,10 @@ public final class CommerceHttp implements AutoCloseable {
         }
     }
 
-    /** {@code {"active", "epoch", "ordering", "health": {site: {service: up}}}}. */
+    /**
+     * {@code {"active", "epoch", "ordering", "health": {site: {service: up}}, "deadLettered": {"count", "orders":
+     * [id]}}}; {@code "deadLettered"} holds an {@code "error"} instead while the queue cannot be read.
+     */
     private String status() {
         ObjectNode json = ShopJson.object().put("active", shop.cloud().activeSite()).put("epoch", shop.cloud().epoch())
                 .put("ordering", shop.ordering().message());
@@ -107,6 +112,14 @@ public final class CommerceHttp implements AutoCloseable {
             for (Service s : Service.values()) {
                 services.put(s.key(), site.getValue().get(s));
             }
+        }
+        ObjectNode deadLettered = json.putObject("deadLettered");
+        try {
+            List<String> dead = shop.deadLetteredOrders();
+            deadLettered.put("count", dead.size());
+            dead.forEach(deadLettered.putArray("orders")::add);
+        } catch (CloudException e) {
+            deadLettered.put("error", e.getClass().getSimpleName()); // the rest of the status still answers
         }
         return ShopJson.write(json);
     }

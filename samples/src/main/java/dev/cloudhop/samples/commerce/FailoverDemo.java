@@ -15,7 +15,9 @@ import java.util.List;
  * steady order traffic; a scripted
  * region outage of the primary (azure), automatic failover to aws, traffic continuing, azure returning and
  * a failback; then a dependent-service outage (azure's queues) showing reduced functionality. Prints each
- * drill's report (RTO, RPO, failed requests, lost and duplicated orders) and writes them as JSON.
+ * drill's report (RTO, RPO, failed requests, lost and duplicated orders) and writes them as JSON. Before the
+ * drills it submits one order the workers cannot process (for {@link Commerce#POISON_PRODUCT}); it is retried,
+ * dead-lettered, and after both drills still in the dead-letter queue, once.
  *
  * <p>Arguments: the config file (default {@code samples/demo.conf}) and optionally {@code --serve} to keep
  * the shop's web page up afterwards.
@@ -37,6 +39,10 @@ public final class FailoverDemo {
                 shop.setUp(Commerce.sampleCatalog());
                 shop.startWorkers(2);
                 say("shop running on sites %s, active %s; web page: %s", cloud.siteIds(), cloud.activeSite(), http.uri());
+                String poison = shop.submitOrder(java.util.Map.of(Commerce.POISON_PRODUCT, 1));
+                say("poison order %s submitted (product %s, which the workers cannot process): %s", poison,
+                        Commerce.POISON_PRODUCT, awaitDeadLettered(shop, poison) ? "dead-lettered after "
+                                + shop.failedDeliveries().getOrDefault(poison, 0L) + " failed deliveries" : "NOT DEAD-LETTERED");
 
                 say("drill 1: region outage of azure under steady order traffic");
                 OrderTraffic traffic = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(20));
@@ -66,6 +72,8 @@ public final class FailoverDemo {
                 Path out = Path.of("target", "drill-reports.json");
                 DrillOutput.writeJson(out, List.of(region, queue));
                 say("reports written to %s", out.toAbsolutePath());
+                boolean poisonDeadLettered = awaitDeadLettered(shop, poison);
+                List<String> dead = shop.deadLetteredOrders();
                 boolean clean = (long) region.workload().get("ordersLost") == 0 && (long) queue.workload().get("ordersLost") == 0
                         && (long) region.workload().get("ordersProcessedTwice") == 0;
                 say("summary: failover %s -> %s, RTO %d ms, RPO %d writes, %d of %d client calls failed, %s; total %.1f s",
@@ -73,18 +81,35 @@ public final class FailoverDemo {
                         region.rto().toMillis(), region.rpoWrites(), region.failedCalls(), region.calls(),
                         clean ? "no order lost or processed twice" : "ORDERS LOST OR DUPLICATED",
                         (System.nanoTime() - start) / 1e9);
+                say("dead letters: %s; dead-letter queue %s holds %d order(s) %s", poisonDeadLettered
+                                ? "the poison order went to the DLQ once and was never processed"
+                                : "THE POISON ORDER IS NOT IN THE DLQ EXACTLY ONCE", Commerce.ORDER_DLQ, dead.size(), dead);
                 if (serve) {
                     say("serving %s until interrupted (Ctrl-C)", http.uri());
                     Thread.currentThread().join();
                 }
-                if (!clean) {
+                if (!clean || !poisonDeadLettered) {
                     System.exit(1);
                 }
             }
         }
     }
 
-
+    /**
+     * Waits up to 15 s for {@code orderId} to be in the dead-letter queue exactly once, never processed (after a
+     * failover or failback the dead-letter queue's content arrives with the next merge).
+     */
+    private static boolean awaitDeadLettered(Commerce shop, String orderId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (true) {
+            boolean once = shop.deadLetteredOrders().stream().filter(orderId::equals).count() == 1
+                    && !shop.processedCounts().containsKey(orderId);
+            if (once || System.nanoTime() > deadline) {
+                return once;
+            }
+            Thread.sleep(50);
+        }
+    }
 
     private static void say(String format, Object... args) {
         System.out.printf("[demo] " + format + "%n", args);

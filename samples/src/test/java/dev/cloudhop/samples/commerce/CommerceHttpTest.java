@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cloudhop.api.queue.DeadLetterPolicy;
 import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.drill.Fault;
@@ -14,6 +15,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +77,36 @@ class CommerceHttpTest {
         assertThat(products).hasSize(4);
         assertThat(products.get(0).fieldNames()).toIterable().containsExactly("id", "name", "priceCents");
         assertThat(JSON.readTree(call("GET", "/carts/c1").body()).get("p1").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aPoisonOrderIsRetriedThenDeadLetteredOnceAndStatusShowsItWhileTheOthersAreProcessedOnce() throws Exception {
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            good.add(shop.submitOrder(Map.of("p" + (1 + i % 4), 1)));
+        }
+        String poison = shop.submitOrder(Map.of(Commerce.POISON_PRODUCT, 1));
+        for (int i = 0; i < 10; i++) {
+            good.add(shop.submitOrder(Map.of("p" + (1 + i % 4), 2)));
+        }
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+            assertThat(shop.processedCounts()).containsKeys(good.toArray(String[]::new));
+            assertThat(shop.deadLetteredOrders()).containsExactly(poison);
+        });
+
+        assertThat(shop.processedCounts()).as("each good order processed once, the poison order never")
+                .hasSize(good.size()).allSatisfy((id, n) -> assertThat(n).as(id).isEqualTo(1L));
+        assertThat(shop.failedDeliveries()).as("deliveries of the poison order before it was dead-lettered")
+                .containsExactly(Map.entry(poison, (long) Commerce.MAX_DELIVERIES));
+        assertThat(cloud.queues().approximateDepth(Commerce.ORDER_DLQ)).isEqualTo(1);
+        assertThat(cloud.queues().deadLetterPolicy("orders"))
+                .contains(new DeadLetterPolicy(Commerce.ORDER_DLQ, Commerce.MAX_DELIVERIES));
+        JsonNode dead = JSON.readTree(call("GET", "/status").body()).get("deadLettered");
+        assertThat(dead.get("count").asInt()).isEqualTo(1);
+        assertThat(dead.get("orders")).extracting(JsonNode::asText).containsExactly(poison);
+        assertThat(call("GET", "/orders/" + poison).body()).contains("\"status\":\"pending\"");
+        assertThat(shop.deadLetteredOrders()).as("looking leaves it there").containsExactly(poison);
     }
 
     @Test
