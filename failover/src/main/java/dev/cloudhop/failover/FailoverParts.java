@@ -88,7 +88,7 @@ final class FailoverParts {
         this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
                 config.syncReplication(), events);
         this.router = new Router(sites, config, health, state, replicator::newerAt);
-        FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events);
+        FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events, config.clientWait());
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));
         KnownResources known = new KnownResources();
         this.merger = new QueueMerger(router, state, health, replicator, known, config, events, clock);
@@ -99,7 +99,7 @@ final class FailoverParts {
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
         this.blobs = new FailoverBlobStore(router, fences, replicator, state, known);
-        this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock);
+        this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock, fences);
         this.dns = new FailoverDns(router, state);
         this.compute = new FailoverCompute(router, state);
         fences.adoptNewest();

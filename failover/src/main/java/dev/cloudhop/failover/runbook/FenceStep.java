@@ -30,7 +30,7 @@ final class FenceStep implements RunbookStep {
         RunbookServices s = c.services();
         Fence fence = new Fence(c.epoch(), c.to());
         InterceptedSite target = c.target();
-        s.fences().write(target, fence);
+        lostTo(s, s.fences().write(target, fence), fence);
         List<String> unreachable = new ArrayList<>();
         for (InterceptedSite other : s.router().sites()) {
             if (other == target) {
@@ -41,7 +41,7 @@ final class FenceStep implements RunbookStep {
                 continue;
             }
             try {
-                s.fences().write(other, fence);
+                lostTo(s, s.fences().write(other, fence), fence);
             } catch (CloudException e) {
                 LOG.warn("fence of site {} at epoch {} failed (blob.put): {}; fenced on recovery", other.id(), c.epoch(),
                         e.toString());
@@ -49,5 +49,17 @@ final class FenceStep implements RunbookStep {
             }
         }
         return "epoch " + c.epoch() + (unreachable.isEmpty() ? "" : "; fenced on recovery: " + unreachable);
+    }
+
+    /**
+     * Stops the runbook when a site already holds this epoch for another site, or a newer epoch: another instance
+     * moved the fleet first. A newer epoch is adopted; the same epoch is left to the fence check of the next write.
+     */
+    private static void lostTo(RunbookServices s, Fence held, Fence mine) {
+        if (held.equals(mine)) {
+            return;
+        }
+        s.active().adopt(held.epoch(), held.activeSite());
+        throw new FleetMovedException(held.epoch(), held.activeSite());
     }
 }

@@ -118,7 +118,7 @@ public final class Orchestrator implements AutoCloseable {
             later(() -> recover(siteId));
         }
         if (up && service == Service.QUEUE && siteId.equals(active)) {
-            later(() -> s.replay().replayTo(s.router().active()));
+            later(() -> s.replayChecked(s.router().active()));
         }
     }
 
@@ -131,7 +131,7 @@ public final class Orchestrator implements AutoCloseable {
             return;
         }
         if (s.replay().pending() && s.health().isUp(s.active().site(), Service.QUEUE)) {
-            later(() -> s.replay().replayTo(s.router().active()));
+            later(() -> s.replayChecked(s.router().active()));
         }
         s.merger().sweepIfDue();
     }
@@ -142,7 +142,11 @@ public final class Orchestrator implements AutoCloseable {
             s.dns().refresh(siteId);
         }
         try {
-            s.fences().write(s.router().site(siteId), new Fence(s.active().epoch(), s.active().site()));
+            Fence held = s.fences().write(s.router().site(siteId), new Fence(s.active().epoch(), s.active().site()));
+            if (held.epoch() > s.active().epoch()) {
+                s.active().adopt(held.epoch(), held.activeSite());
+                return; // another instance moved the fleet while this one did not see the site
+            }
         } catch (CloudException e) {
             LOG.warn("site {} recovered but its fence could not be written (blob.put): {}; tried on its next recovery",
                     siteId, e.toString());

@@ -1,6 +1,9 @@
 package dev.cloudhop.failover.runbook;
 
+import dev.cloudhop.api.CloudException;
 import dev.cloudhop.failover.FailoverConfig;
+import dev.cloudhop.failover.internal.InterceptedSite;
+import org.slf4j.LoggerFactory;
 import dev.cloudhop.failover.capture.CaptureReplay;
 import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.fencing.FenceRegister;
@@ -27,4 +30,24 @@ import dev.cloudhop.failover.routing.Router;
 public record RunbookServices(FailoverConfig config, Router router, ActiveSite active, FenceRegister fences,
                               HealthMonitor health, Replicator replicator, KnownResources known, CaptureReplay replay,
                               QueueMerger merger, DnsSwitch dns) {
+
+    /**
+     * Replays captured sends to {@code target} once the fence lets this instance write there (a replayed send
+     * is acknowledged at that site like any other); otherwise leaves them captured for the next replay.
+     *
+     * @return how many were delivered
+     */
+    public int replayChecked(InterceptedSite target) {
+        if (!replay.pending()) {
+            return 0;
+        }
+        try {
+            fences.check(target);
+        } catch (CloudException e) {
+            LoggerFactory.getLogger(RunbookServices.class).info(
+                    "captured sends not replayed to site {}: {}; they wait for the next replay", target.id(), e.getMessage());
+            return 0;
+        }
+        return replay.replayTo(target);
+    }
 }
