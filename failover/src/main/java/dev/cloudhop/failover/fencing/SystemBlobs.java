@@ -38,6 +38,10 @@ public final class SystemBlobs {
     public record Found(String text, String etag) implements Read {
     }
 
+    /** Not read: write without a condition (records only their owner writes, such as an instance's view). */
+    public record Unconditional() implements Read {
+    }
+
     /** The site did not answer: the record is unknown, which is never the same as absent. */
     public record Unreadable(CloudException cause) implements Read {
     }
@@ -86,7 +90,7 @@ public final class SystemBlobs {
      */
     public static boolean write(InterceptedSite site, String name, String text, Read seen) {
         PutOptions options = PutOptions.DEFAULT.withContentType("text/plain");
-        if (conditional(site)) {
+        if (conditional(site) && !(seen instanceof Unconditional)) {
             if (seen instanceof Unreadable) {
                 throw new IllegalArgumentException("a record that could not be read cannot be replaced");
             }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -104,13 +106,9 @@ public final class Orchestrator implements AutoCloseable {
         }
         FailoverConfig config = s.config();
         String active = s.active().site();
-        if (siteId.equals(active) && !s.health().allUp(active, config.criticalServices()) && config.automatic()) {
-            later(() -> {
-                String now = s.active().site();
-                if (!s.health().allUp(now, config.criticalServices())) {
-                    candidate(now).ifPresent(to -> runQuietly(to, "automatic: " + service.key() + " down at " + siteId));
-                }
-            });
+        s.fleet().publishView(ownView());
+        if (siteId.equals(active) && down(active) && config.automatic() && s.fleet().isLeader()) {
+            later(() -> decide("automatic: " + service.key() + " down at " + siteId));
             return;
         }
         boolean up = s.health().isUp(siteId, service);
@@ -129,6 +127,13 @@ public final class Orchestrator implements AutoCloseable {
     public void afterProbeRound() {
         if (s.active().closed()) {
             return;
+        }
+        if (s.coordinated()) {
+            // other instances' views change without a health change here: the leader re-decides every round
+            s.fleet().publishView(ownView());
+            if (s.config().automatic() && s.fleet().isLeader() && down(s.active().site())) {
+                later(() -> decide("automatic: the fleet sees " + s.active().site() + " down"));
+            }
         }
         if (s.replay().pending() && s.health().isUp(s.active().site(), Service.QUEUE)) {
             later(() -> s.replayChecked(s.router().active()));
@@ -161,9 +166,30 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
+    /** Fails over when the active site is (still) down and a candidate is up: on the orchestrator thread. */
+    private void decide(String reason) {
+        String now = s.active().site();
+        if (down(now) && s.fleet().isLeader()) {
+            candidate(now).ifPresent(to -> runQuietly(to, reason));
+        }
+    }
+
+    /**
+     * Whether a site's critical services are down: alone, as this instance sees it; in a fleet, as the fleet sees
+     * it (an instance that alone loses a site does not move the fleet: its calls fail until its view heals).
+     */
+    private boolean down(String site) {
+        return s.coordinated() ? s.fleet().fleetDown().contains(site) : !s.health().allUp(site, s.config().criticalServices());
+    }
+
+    /** The sites whose critical services this instance sees down. */
+    private Set<String> ownView() {
+        return s.config().priority().stream().filter(id -> !s.health().allUp(id, s.config().criticalServices()))
+                .collect(Collectors.toSet());
+    }
+
     private Optional<String> candidate(String from) {
-        return s.config().priority().stream().filter(id -> !id.equals(from))
-                .filter(id -> s.health().allUp(id, s.config().criticalServices())).findFirst();
+        return s.config().priority().stream().filter(id -> !id.equals(from)).filter(id -> !down(id)).findFirst();
     }
 
     private void runQuietly(String to, String reason) {
