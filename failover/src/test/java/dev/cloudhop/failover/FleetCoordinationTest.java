@@ -8,14 +8,12 @@ import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.failover.drill.Fault;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,40 +27,26 @@ class FleetCoordinationTest {
     private static final String SITES_MODE = Fixture.failoverWith("coordination { kind = sites, lease = 300 ms }")
             .replace("client-wait = 3 s", "client-wait = 200 ms");
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
-        }
-    }
-
-    private Fixture fixture(String failover) {
-        Fixture f = new Fixture(failover);
-        toClose.add(f);
-        return f;
-    }
-
     /** A facade on the real clock (leases and views age), probed by the test. */
-    private FailoverCloud instance(Fixture f, String id) {
+    private static FailoverCloud instance(Fixture f, String id) {
         FailoverConfig config = FailoverConfig.of(f.config);
         FailoverConfig.Coordination c = config.coordination();
-        FailoverCloud cloud = FailoverCloud.builder(f.sites, FailoverConfig.builder().priority(config.priority())
+        return FailoverCloud.builder(f.sites, FailoverConfig.builder().priority(config.priority())
                         .probe(config.probe()).clientWait(config.clientWait()).callTimeout(config.callTimeout())
                         .coordination(new FailoverConfig.Coordination(c.kind(), c.share(), c.lease(), java.util.Optional.of(id),
                                 c.zookeeperConnect(), c.zookeeperNamespace(), c.zookeeperSessionTimeout()))
                         .build())
                 .scheduledProbes(false).build();
-        toClose.add(cloud);
-        return cloud;
     }
 
     @Test
     void instancesThatSeeDifferentSitesFailEndWithOnePrimaryAndOneEpoch() {
-        Fixture f = fixture(SITES_MODE);
-        FailoverCloud a = instance(f, "a");
-        FailoverCloud b = instance(f, "b");
+        try (Fixture f = new Fixture(SITES_MODE); FailoverCloud a = instance(f, "a"); FailoverCloud b = instance(f, "b")) {
+            run(a, b);
+        }
+    }
+
+    private static void run(FailoverCloud a, FailoverCloud b) {
         a.blobs().createContainer("orders");
         BlobId id = BlobId.of("orders", "o");
         // in a's view azure and aws fail; in b's only azure
@@ -101,9 +85,14 @@ class FleetCoordinationTest {
 
     @Test
     void twoInstancesFailingOverAtOnceLeaveOneWinnerAndTheOtherFollows() {
-        Fixture f = fixture(SITES_MODE.replace("priority = [azure, aws, onprem]", "priority = [azure, aws, onprem]\n  automatic = false"));
-        FailoverCloud a = instance(f, "a");
-        FailoverCloud b = instance(f, "b");
+        try (Fixture f = new Fixture(SITES_MODE.replace("priority = [azure, aws, onprem]",
+                "priority = [azure, aws, onprem]\n  automatic = false"));
+             FailoverCloud a = instance(f, "a"); FailoverCloud b = instance(f, "b")) {
+            race(a, b);
+        }
+    }
+
+    private static void race(FailoverCloud a, FailoverCloud b) {
         CompletableFuture<RunbookReport> toAws = CompletableFuture.supplyAsync(() -> a.failover("aws"));
         CompletableFuture<RunbookReport> toOnprem = CompletableFuture.supplyAsync(() -> b.failover("onprem"));
         List<RunbookReport> reports = List.of(toAws.join(), toOnprem.join());

@@ -43,6 +43,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Runnable onRunbook;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.daemon("cloudhop-orchestrator"));
     private final List<RunbookReport> reports = new CopyOnWriteArrayList<>();
+    /** The target of the last automatic runbook, when it failed: not retried while it stays the candidate. */
+    private volatile String failedTarget;
 
     /**
      * @param services  the facade's parts
@@ -128,12 +130,13 @@ public final class Orchestrator implements AutoCloseable {
         if (s.active().closed()) {
             return;
         }
-        if (s.coordinated()) {
-            // other instances' views change without a health change here: the leader re-decides every round
-            s.fleet().publishView(ownView());
-            if (s.config().automatic() && s.fleet().isLeader() && down(s.active().site())) {
-                later(() -> decide("automatic: the fleet sees " + s.active().site() + " down"));
-            }
+        s.fleet().publishView(ownView());
+        // In a fleet, other instances' views change without a health change here; alone, a failed automatic runbook is
+        // retried once its target is seen down too and another candidate is up.
+        String active = s.active().site();
+        if (s.config().automatic() && s.fleet().isLeader() && (s.coordinated() || failedTarget != null) && down(active)
+                && candidate(active).filter(to -> !to.equals(failedTarget)).isPresent()) {
+            later(() -> decide("automatic: " + active + " still down"));
         }
         if (s.replay().pending() && s.health().isUp(s.active().site(), Service.QUEUE)) {
             later(() -> s.replayChecked(s.router().active()));
@@ -194,7 +197,7 @@ public final class Orchestrator implements AutoCloseable {
 
     private void runQuietly(String to, String reason) {
         try {
-            runbook(to, reason);
+            failedTarget = runbook(to, reason).ok() ? null : to;
         } catch (RuntimeException e) {
             LOG.error("runbook to site {} ({}) failed outside its steps", to, reason, e);
         }
