@@ -178,8 +178,8 @@ public final class FailoverConfig {
      * @param share            a site is down for the fleet when more than this share of live instances sees it down
      * @param lease            sites mode: the runbook owner's lease and how fresh a register read must be
      * @param instanceId       this instance's id in the fleet; empty: a random id per facade
-     * @param zookeeperConnect zookeeper mode: the ensemble ({@code host:port,host:port})
-     * @param zookeeperNamespace zookeeper mode: the root of this application's znodes
+     * @param zookeeperConnect        zookeeper mode: the ensemble ({@code host:port,host:port})
+     * @param zookeeperNamespace      zookeeper mode: the name of this fleet's znodes
      * @param zookeeperSessionTimeout zookeeper mode: the session timeout
      */
     public record Coordination(CoordinationKind kind, double share, Duration lease, Optional<String> instanceId,
@@ -403,10 +403,6 @@ public final class FailoverConfig {
         return new FailoverConfigParser(ConfigReader.of(ConfigFactory.parseMap(section), source, "failover.")).parse(siteIds);
     }
 
-    private static final List<String> NAMES = List.of("topology", "priority", "routing", "weights", "failover", "failback",
-            "criticalServices", "probe", "passiveFailures", "clientWait", "callTimeout", "dns", "replication", "rpoBudget",
-            "presyncTimeout", "parallelism", "mergeInterval", "captureDirectory", "redeploy", "capabilities", "coordination");
-
     private List<Object> components() {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, parallelism,
@@ -426,11 +422,13 @@ public final class FailoverConfig {
 
     @Override
     public String toString() {
-        List<Object> values = components();
-        StringBuilder out = new StringBuilder("FailoverConfig[");
-        for (int k = 0; k < NAMES.size(); k++) {
-            out.append(k == 0 ? "" : ", ").append(NAMES.get(k)).append('=').append(values.get(k));
-        }
-        return out.append(']').toString();
+        return "FailoverConfig[topology=" + topology + ", priority=" + priority + ", routing=" + routing
+                + ", weights=" + weights + ", failover=" + failoverMode + ", failback=" + failbackMode
+                + ", criticalServices=" + criticalServices + ", probe=" + probe + ", passiveFailures=" + passiveFailures
+                + ", clientWait=" + clientWait + ", callTimeout=" + callTimeout + ", dns=" + dns
+                + ", replication=" + replicationMode + ", rpoBudget=" + rpoBudget + ", presyncTimeout=" + presyncTimeout
+                + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
+                + captureDirectory + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
+                + coordination + "]";
     }
 }

@@ -67,9 +67,9 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
 
     private List<Validation<Seq<ConfigProblem>, Void>> coordination(FailoverConfig.Coordination c) {
         List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
-        checks.add(check(c.share() >= 0 && c.share() < 1, "coordination.share",
-                "must be at least 0 and below 1 (a site is down for the fleet when MORE than this share sees it down), was "
-                        + c.share()));
+        checks.add(check(c.share() > 0 && c.share() <= 1, "coordination.share",
+                "must be above 0 and at most 1 (a site is down for the fleet when MORE than this share of live instances "
+                        + "sees it down; 1: all of them), was " + c.share()));
         checks.add(check(c.lease().toMillis() >= 30, "coordination.lease", "must be at least 30 ms, was " + c.lease()));
         checks.add(check(c.zookeeperSessionTimeout().toMillis() > 0, "coordination.zookeeper.session-timeout",
                 "must be positive"));

@@ -170,8 +170,8 @@ class FailoverConfigTest {
                 priority = [azure, aws, onprem]
                 coordination { kind = zookeeper, share = 1.5, lease = 0 s }
                 """))).containsExactlyInAnyOrder(
-                "f.conf: failover.coordination.share: must be at least 0 and below 1 (a site is down for the fleet when "
-                        + "MORE than this share sees it down), was 1.5",
+                "f.conf: failover.coordination.share: must be above 0 and at most 1 (a site is down for the fleet when "
+                        + "MORE than this share of live instances sees it down; 1: all of them), was 1.5",
                 "f.conf: failover.coordination.lease: must be at least 30 ms, was PT0S",
                 "f.conf: failover.coordination.zookeeper.connect: missing; the ensemble as \"host:port,host:port\" "
                         + "(kind = zookeeper)");

@@ -67,7 +67,7 @@ public final class SitesCoordinator implements Coordinator {
     /**
      * @param sites    every site (at least three; their blob stores should support conditional writes)
      * @param instance this instance's id in the fleet
-     * @param share    a site is down for the fleet when more than this share of live instances sees it down
+     * @param share    a site is down for the fleet when more than this share of live instances sees it down (1: all)
      * @param lease    the leader's lease and how fresh a register read must be to acknowledge writes
      */
     public SitesCoordinator(List<InterceptedSite> sites, String instance, double share, Duration lease, Clock clock) {
@@ -331,7 +331,7 @@ public final class SitesCoordinator implements Coordinator {
         views.values().forEach(v -> v.forEach(site -> down.merge(site, 1, Integer::sum)));
         Set<String> result = new HashSet<>();
         down.forEach((site, n) -> {
-            if (n > share * views.size()) {
+            if (n > share * views.size() || share >= 1 && n == views.size()) {
                 result.add(site);
             }
         });
