@@ -43,6 +43,9 @@ import java.util.Set;
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
  *              release = true }            # destroy the group's nodes at the site a runbook leaves
  *   capabilities { ordering = [queue, blob], catalog = [blob] }
+ *   coordination { kind = single,          # single (one instance) | zookeeper | sites
+ *                  share = 0.5, lease = 5 s, # a site is down for the fleet when more than this share sees it down
+ *                  zookeeper { connect = "h1:2181,h2:2181", namespace = cloudhop, session-timeout = 4 s } }
  * }
  * }</pre>
  * Every key but {@code priority} has a default. For programmatic use, {@link #builder()} checks the same rules:
@@ -168,6 +171,30 @@ public final class FailoverConfig {
         }
     }
 
+    /**
+     * How the instances of a fleet decide together.
+     *
+     * @param kind             who decides; {@link CoordinationKind#SINGLE} is for one application instance
+     * @param share            a site is down for the fleet when more than this share of live instances sees it down
+     * @param lease            sites mode: the runbook owner's lease and how fresh a register read must be
+     * @param instanceId       this instance's id in the fleet; empty: a random id per facade
+     * @param zookeeperConnect        zookeeper mode: the ensemble ({@code host:port,host:port})
+     * @param zookeeperNamespace      zookeeper mode: the name of this fleet's znodes
+     * @param zookeeperSessionTimeout zookeeper mode: the session timeout
+     */
+    public record Coordination(CoordinationKind kind, double share, Duration lease, Optional<String> instanceId,
+                               Optional<String> zookeeperConnect, String zookeeperNamespace, Duration zookeeperSessionTimeout) {
+        /** One instance deciding alone. */
+        public static final Coordination SINGLE = new Coordination(CoordinationKind.SINGLE, 0.5, Duration.ofSeconds(5),
+                Optional.empty(), Optional.empty(), "cloudhop", Duration.ofSeconds(4));
+
+        /** Rejects nulls (ranges are checked by the builder). */
+        public Coordination {
+            Objects.requireNonNull(kind, "kind");
+            List.of(lease, instanceId, zookeeperConnect, zookeeperNamespace, zookeeperSessionTimeout).forEach(Objects::requireNonNull);
+        }
+    }
+
     private final Topology topology;
     private final List<String> priority;
     private final Routing routing;
@@ -188,6 +215,7 @@ public final class FailoverConfig {
     private final Optional<Path> captureDirectory;
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
+    private final Coordination coordination;
 
     /** Copies what {@link FailoverConfigBuilder#validate()} has checked. */
     FailoverConfig(FailoverConfigBuilder b) {
@@ -211,6 +239,7 @@ public final class FailoverConfig {
         this.captureDirectory = b.captureDirectory;
         this.redeploy = b.redeploy;
         this.capabilities = FailoverConfigBuilder.orderedCopy(b.capabilities, FailoverConfigBuilder::services);
+        this.coordination = b.coordination;
     }
 
     /** How sites share the work. */
@@ -338,6 +367,11 @@ public final class FailoverConfig {
         return capabilities;
     }
 
+    /** How the instances of a fleet decide together; default {@link Coordination#SINGLE}. */
+    public Coordination coordination() {
+        return coordination;
+    }
+
     /** A builder with every default of the file format; {@code priority} must be set. */
     public static FailoverConfigBuilder builder() {
         return new FailoverConfigBuilder();
@@ -372,7 +406,7 @@ public final class FailoverConfig {
     private List<Object> components() {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, parallelism,
-                mergeInterval, captureDirectory, redeploy, capabilities);
+                mergeInterval, captureDirectory, redeploy, capabilities, coordination);
     }
 
     /** Equal when every setting is equal. */
@@ -394,6 +428,7 @@ public final class FailoverConfig {
                 + ", clientWait=" + clientWait + ", callTimeout=" + callTimeout + ", dns=" + dns
                 + ", replication=" + replicationMode + ", rpoBudget=" + rpoBudget + ", presyncTimeout=" + presyncTimeout
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
-                + captureDirectory + ", redeploy=" + redeploy + ", capabilities=" + capabilities + "]";
+                + captureDirectory + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
+                + coordination + "]";
     }
 }

@@ -54,6 +54,7 @@ public final class FailoverConfigBuilder {
     Optional<Path> captureDirectory = Optional.empty();
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
+    FailoverConfig.Coordination coordination = FailoverConfig.Coordination.SINGLE;
 
     FailoverConfigBuilder() {
     }
@@ -200,6 +201,12 @@ public final class FailoverConfigBuilder {
     /** Application capabilities and the services each needs, kept in the given order. */
     public FailoverConfigBuilder capabilities(Map<String, ? extends Collection<Service>> capabilities) {
         this.capabilities = orderedCopy(capabilities, FailoverConfigBuilder::services);
+        return this;
+    }
+
+    /** How the instances of a fleet decide together; default {@link FailoverConfig.Coordination#SINGLE} (one instance). */
+    public FailoverConfigBuilder coordination(FailoverConfig.Coordination coordination) {
+        this.coordination = Objects.requireNonNull(coordination, "coordination");
         return this;
     }
 

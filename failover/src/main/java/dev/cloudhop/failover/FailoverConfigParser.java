@@ -25,7 +25,7 @@ record FailoverConfigParser(ConfigReader r) {
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",
             "critical-services", "probe", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",
-            "redeploy", "capabilities");
+            "redeploy", "capabilities", "coordination");
 
     Validation<Seq<ConfigProblem>, FailoverConfig> parse(List<String> siteIds) {
         Validation<Seq<ConfigProblem>, List<String>> priority = r.stringList("priority", List.of(), "a list of site ids");
@@ -47,6 +47,7 @@ record FailoverConfigParser(ConfigReader r) {
                 r.path("capture.directory").map(p -> b -> p.ifPresent(b::captureDirectory)),
                 redeploy().map(d -> b -> d.ifPresent(b::redeploy)),
                 capabilities().map(c -> b -> b.capabilities(c)),
+                coordination().map(c -> b -> b.coordination(c)),
                 r.onlyKeys(KNOWN).map(ignored -> b -> { }));
         FailoverConfigBuilder builder = FailoverConfig.builder().source(r.source()).sites(siteIds);
         sections.forEach(section -> section.forEach(set -> set.accept(builder)));
@@ -130,6 +131,29 @@ record FailoverConfigParser(ConfigReader r) {
                 r.bool("redeploy.release", true))
                 .ap((group, image, size, count, sites, standing, release) -> Optional.of(
                         new Redeploy(group, image, size, count, sites, Set.copyOf(standing), release))));
+    }
+
+    private Validation<Seq<ConfigProblem>, FailoverConfig.Coordination> coordination() {
+        FailoverConfig.Coordination d = FailoverConfig.Coordination.SINGLE;
+        return ConfigProblem.flatten(Validation.combine(
+                r.enumValue("coordination.kind", CoordinationKind.class, d.kind()),
+                r.string("coordination.share", String.valueOf(d.share())).flatMap(this::share),
+                r.duration("coordination.lease", d.lease()),
+                r.string("coordination.instance-id", ""),
+                r.string("coordination.zookeeper.connect", ""),
+                r.string("coordination.zookeeper.namespace", d.zookeeperNamespace()),
+                r.duration("coordination.zookeeper.session-timeout", d.zookeeperSessionTimeout()))
+                .ap((kind, share, lease, id, connect, namespace, session) -> new FailoverConfig.Coordination(kind, share, lease,
+                        Optional.of(id).filter(x -> !x.isBlank()), Optional.of(connect).filter(x -> !x.isBlank()), namespace,
+                        session)));
+    }
+
+    private Validation<Seq<ConfigProblem>, Double> share(String text) {
+        try {
+            return Validation.valid(Double.parseDouble(text.trim()));
+        } catch (NumberFormatException e) {
+            return r.invalid("coordination.share", "not a number: '" + text + "'; a share of live instances, e.g. 0.5");
+        }
     }
 
     private Validation<Seq<ConfigProblem>, Map<String, Set<Service>>> capabilities() {

@@ -61,7 +61,24 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         b.redeploy.ifPresentOrElse(r -> checks.addAll(redeploy(r)), () -> checks.add(check(
                 b.topology != Topology.REDEPLOY, "redeploy",
                 "missing; the redeploy topology needs group, image, size and count")));
+        checks.addAll(coordination(b.coordination));
         return ConfigProblem.all(checks);
+    }
+
+    private List<Validation<Seq<ConfigProblem>, Void>> coordination(FailoverConfig.Coordination c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        checks.add(check(c.share() > 0 && c.share() <= 1, "coordination.share",
+                "must be above 0 and at most 1 (a site is down for the fleet when MORE than this share of live instances "
+                        + "sees it down; 1: all of them), was " + c.share()));
+        checks.add(check(c.lease().toMillis() >= 30, "coordination.lease", "must be at least 30 ms, was " + c.lease()));
+        checks.add(check(c.zookeeperSessionTimeout().toMillis() > 0, "coordination.zookeeper.session-timeout",
+                "must be positive"));
+        checks.add(check(c.kind() != CoordinationKind.ZOOKEEPER || c.zookeeperConnect().isPresent(),
+                "coordination.zookeeper.connect", "missing; the ensemble as \"host:port,host:port\" (kind = zookeeper)"));
+        checks.add(check(c.kind() != CoordinationKind.SITES || known.size() >= 3, "coordination.kind",
+                "sites needs at least three sites (a majority must survive one site's loss); configured sites: "
+                        + String.join(", ", known)));
+        return checks;
     }
 
     private List<Validation<Seq<ConfigProblem>, Void>> dns(Dns d) {

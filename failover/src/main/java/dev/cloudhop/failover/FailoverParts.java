@@ -8,7 +8,11 @@ import dev.cloudhop.api.queue.QueueService;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.capture.CaptureReplay;
 import dev.cloudhop.failover.capture.QueueMerger;
+import dev.cloudhop.failover.coordination.Coordinator;
+import dev.cloudhop.failover.coordination.Coordinators;
+import dev.cloudhop.failover.coordination.Register;
 import dev.cloudhop.failover.drill.Switchboard;
+import dev.cloudhop.failover.event.FailoverEvent;
 import dev.cloudhop.failover.fencing.FenceRegister;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.health.Prober;
@@ -33,6 +37,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +66,7 @@ final class FailoverParts {
     private final Sites owned;
     private final QueueMerger merger;
     final Orchestrator orchestrator;
+    final Coordinator coordinator;
     private final Prober prober;
 
     /** Builds and starts every part: reads the sites' fences (I/O), probes once and schedules probing. */
@@ -88,27 +94,51 @@ final class FailoverParts {
         this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
                 config.syncReplication(), events);
         this.router = new Router(sites, config, health, state, replicator::newerAt);
-        FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events);
+        FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events, config.clientWait());
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));
         KnownResources known = new KnownResources();
         this.merger = new QueueMerger(router, state, health, replicator, known, config, events, clock);
+        this.coordinator = Coordinators.create(config, sites, () -> new Register(state.epoch(), state.site()), clock,
+                "the failover facade's sites");
+        fences.mayAcknowledge(coordinator::mayAcknowledge);
+        BiConsumer<Register, String> follow = (r, by) -> {
+            long before = state.epoch();
+            state.adopt(r.epoch(), r.activeSite());
+            if (state.epoch() > before) {
+                events.publish(new FailoverEvent.FleetDecisionAdopted(clock.instant(), r.epoch(), r.activeSite(), by));
+            }
+        };
         RunbookServices services = new RunbookServices(config, router, state, fences, health, replicator, known,
-                new CaptureReplay(journal, events, clock), merger, new DnsSwitch(config, router, state, health, events, clock));
+                new CaptureReplay(journal, events, clock), merger, new DnsSwitch(config, router, state, health, events, clock),
+                coordinator, follow);
         FailoverMeters binder = new FailoverMeters(order, health, state, replicator, journal);
         binder.bindTo(meters);
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
         this.blobs = new FailoverBlobStore(router, fences, replicator, state, known);
-        this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock);
+        this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock, fences);
         this.dns = new FailoverDns(router, state);
         this.compute = new FailoverCompute(router, state);
         fences.adoptNewest();
+        join(follow);
         this.prober = new Prober(sites, health, orchestrator::afterProbeRound);
         // The first touch of a site builds its clients (about a second for jclouds): not an outage.
         prober.round(Duration.ofSeconds(10));
         if (b.probing) {
             prober.schedule(config.probe().interval(), config.probe().timeout());
         }
+    }
+
+    /** Joins the fleet: the register (when ahead of the fences read) decides where this instance starts. */
+    private void join(BiConsumer<Register, String> follow) {
+        Register own = new Register(state.epoch(), state.site());
+        Register fleet = coordinator.join(own);
+        if (fleet.epoch() >= own.epoch() && !fleet.equals(own)) {
+            state.start(fleet.activeSite(), fleet.epoch());
+        } else if (fleet.epoch() < own.epoch() && !coordinator.compareAndSet(fleet, own)) {
+            follow.accept(coordinator.current(), "register read at join");
+        }
+        coordinator.onChange(r -> follow.accept(r, "register changed"));
     }
 
     /** One probe round now, bounded by the probe timeout. */
@@ -141,6 +171,7 @@ final class FailoverParts {
         state.close();
         prober.close();
         orchestrator.close();
+        coordinator.close();
         merger.close();
         replicator.close();
         if (owned != null) {

@@ -14,6 +14,7 @@ import dev.cloudhop.api.queue.ReceivedMessage;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.fencing.FenceRegister;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.internal.InterceptedSite;
@@ -54,9 +55,11 @@ final class FailoverQueueService implements QueueService {
     private final ActiveSite state;
     private final EventBus events;
     private final Clock clock;
+    private final FenceRegister fences;
 
     FailoverQueueService(Router router, HealthMonitor health, CaptureJournal journal, KnownResources known, ActiveSite state,
-                         EventBus events, Clock clock) {
+                         EventBus events, Clock clock, FenceRegister fences) {
+        this.fences = fences;
         this.router = router;
         this.health = health;
         this.journal = journal;
@@ -186,7 +189,7 @@ final class FailoverQueueService implements QueueService {
                     + keyed.sizeInBytes() + " bytes exceeds the limit of " + site.queues().limits().maxMessageBytes()
                     + " bytes for queue '" + queue + "'");
         }
-        if (health.isUp(site.id(), Service.QUEUE)) {
+        if (health.isUp(site.id(), Service.QUEUE) && fenced(site)) {
             try {
                 return site.queues().send(queue, keyed);
             } catch (CloudException e) {
@@ -199,6 +202,20 @@ final class FailoverQueueService implements QueueService {
         journal.capture(queue, keyed, known.policy(queue));
         events.publish(new FailoverEvent.MessageCaptured(clock.instant(), site.id(), queue, key));
         return "captured:" + key;
+    }
+
+    /**
+     * Whether the fence lets this instance acknowledge a send at {@code site}; a fence that stays unknown means
+     * capture (the replay passes the fence again). A stale instance is refused ({@link dev.cloudhop.api.ConflictException}).
+     */
+    private boolean fenced(InterceptedSite site) {
+        try {
+            fences.check(site);
+            return true;
+        } catch (UnavailableException e) {
+            LOG.info("send at site {} not acknowledged there ({}): captured for replay", site.id(), e.getMessage());
+            return false;
+        }
     }
 
     @Override

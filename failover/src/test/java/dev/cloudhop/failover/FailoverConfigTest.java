@@ -151,4 +151,33 @@ class FailoverConfigTest {
         assertThatThrownBy(() -> config.dns().orElseThrow().endpoints().remove("a")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> config.redeploy().orElseThrow().perSite().get("b").add("x")).isInstanceOf(UnsupportedOperationException.class);
     }
+
+    @Test
+    void coordinationDefaultsToOneInstanceAndReadsEveryKey() {
+        assertThat(parse("priority = [azure, aws, onprem]").coordination()).isEqualTo(FailoverConfig.Coordination.SINGLE);
+        FailoverConfig.Coordination c = parse("""
+                priority = [azure, aws, onprem]
+                coordination { kind = sites, share = 0.25, lease = 2 s, instance-id = i1,
+                               zookeeper { namespace = shop, session-timeout = 3 s } }
+                """).coordination();
+        assertThat(c).isEqualTo(new FailoverConfig.Coordination(CoordinationKind.SITES, 0.25, Duration.ofSeconds(2),
+                java.util.Optional.of("i1"), java.util.Optional.empty(), "shop", Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void coordinationProblemsNameTheirKeys() {
+        assertThat(problems(() -> parse("""
+                priority = [azure, aws, onprem]
+                coordination { kind = zookeeper, share = 1.5, lease = 0 s }
+                """))).containsExactlyInAnyOrder(
+                "f.conf: failover.coordination.share: must be above 0 and at most 1 (a site is down for the fleet when "
+                        + "MORE than this share of live instances sees it down; 1: all of them), was 1.5",
+                "f.conf: failover.coordination.lease: must be at least 30 ms, was PT0S",
+                "f.conf: failover.coordination.zookeeper.connect: missing; the ensemble as \"host:port,host:port\" "
+                        + "(kind = zookeeper)");
+        assertThat(problems(() -> FailoverConfig.parse(ConfigFactory.parseString(
+                "priority = [azure, aws], coordination.kind = sites").root().unwrapped(), List.of("azure", "aws"), "f.conf")))
+                .containsExactly("f.conf: failover.coordination.kind: sites needs at least three sites (a majority must "
+                        + "survive one site's loss); configured sites: azure, aws");
+    }
 }

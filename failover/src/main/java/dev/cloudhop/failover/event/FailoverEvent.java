@@ -52,4 +52,11 @@ public sealed interface FailoverEvent {
     /** A write of a fenced (stale) primary was refused. */
     record WriteFenced(Instant at, String site, long epoch, long siteEpoch) implements FailoverEvent {
     }
+
+    /**
+     * This instance followed a decision of the fleet: another instance moved the register to {@code site} at
+     * {@code epoch} ({@code by} says how this instance learnt it: a lost compare-and-set, a register change, a fence).
+     */
+    record FleetDecisionAdopted(Instant at, long epoch, String site, String by) implements FailoverEvent {
+    }
 }

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Runnable onRunbook;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.daemon("cloudhop-orchestrator"));
     private final List<RunbookReport> reports = new CopyOnWriteArrayList<>();
+    /** The target of the last automatic runbook, when it failed: not retried while it stays the candidate. */
+    private volatile String failedTarget;
 
     /**
      * @param services  the facade's parts
@@ -104,13 +108,9 @@ public final class Orchestrator implements AutoCloseable {
         }
         FailoverConfig config = s.config();
         String active = s.active().site();
-        if (siteId.equals(active) && !s.health().allUp(active, config.criticalServices()) && config.automatic()) {
-            later(() -> {
-                String now = s.active().site();
-                if (!s.health().allUp(now, config.criticalServices())) {
-                    candidate(now).ifPresent(to -> runQuietly(to, "automatic: " + service.key() + " down at " + siteId));
-                }
-            });
+        s.fleet().publishView(ownView());
+        if (siteId.equals(active) && down(active) && config.automatic() && s.fleet().isLeader()) {
+            later(() -> decide("automatic: " + service.key() + " down at " + siteId));
             return;
         }
         boolean up = s.health().isUp(siteId, service);
@@ -118,7 +118,7 @@ public final class Orchestrator implements AutoCloseable {
             later(() -> recover(siteId));
         }
         if (up && service == Service.QUEUE && siteId.equals(active)) {
-            later(() -> s.replay().replayTo(s.router().active()));
+            later(() -> s.replayChecked(s.router().active()));
         }
     }
 
@@ -130,8 +130,16 @@ public final class Orchestrator implements AutoCloseable {
         if (s.active().closed()) {
             return;
         }
+        s.fleet().publishView(ownView());
+        // In a fleet, other instances' views change without a health change here; alone, a failed automatic runbook is
+        // retried once its target is seen down too and another candidate is up.
+        String active = s.active().site();
+        if (s.config().automatic() && s.fleet().isLeader() && (s.coordinated() || failedTarget != null) && down(active)
+                && candidate(active).filter(to -> !to.equals(failedTarget)).isPresent()) {
+            later(() -> decide("automatic: " + active + " still down"));
+        }
         if (s.replay().pending() && s.health().isUp(s.active().site(), Service.QUEUE)) {
-            later(() -> s.replay().replayTo(s.router().active()));
+            later(() -> s.replayChecked(s.router().active()));
         }
         s.merger().sweepIfDue();
     }
@@ -142,7 +150,11 @@ public final class Orchestrator implements AutoCloseable {
             s.dns().refresh(siteId);
         }
         try {
-            s.fences().write(s.router().site(siteId), new Fence(s.active().epoch(), s.active().site()));
+            Fence held = s.fences().write(s.router().site(siteId), new Fence(s.active().epoch(), s.active().site()));
+            if (held.epoch() > s.active().epoch()) {
+                s.active().adopt(held.epoch(), held.activeSite());
+                return; // another instance moved the fleet while this one did not see the site
+            }
         } catch (CloudException e) {
             LOG.warn("site {} recovered but its fence could not be written (blob.put): {}; tried on its next recovery",
                     siteId, e.toString());
@@ -157,14 +169,35 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
+    /** Fails over when the active site is (still) down and a candidate is up: on the orchestrator thread. */
+    private void decide(String reason) {
+        String now = s.active().site();
+        if (down(now) && s.fleet().isLeader()) {
+            candidate(now).ifPresent(to -> runQuietly(to, reason));
+        }
+    }
+
+    /**
+     * Whether a site's critical services are down: alone, as this instance sees it; in a fleet, as the fleet sees
+     * it (an instance that alone loses a site does not move the fleet: its calls fail until its view heals).
+     */
+    private boolean down(String site) {
+        return s.coordinated() ? s.fleet().fleetDown().contains(site) : !s.health().allUp(site, s.config().criticalServices());
+    }
+
+    /** The sites whose critical services this instance sees down. */
+    private Set<String> ownView() {
+        return s.config().priority().stream().filter(id -> !s.health().allUp(id, s.config().criticalServices()))
+                .collect(Collectors.toSet());
+    }
+
     private Optional<String> candidate(String from) {
-        return s.config().priority().stream().filter(id -> !id.equals(from))
-                .filter(id -> s.health().allUp(id, s.config().criticalServices())).findFirst();
+        return s.config().priority().stream().filter(id -> !id.equals(from)).filter(id -> !down(id)).findFirst();
     }
 
     private void runQuietly(String to, String reason) {
         try {
-            runbook(to, reason);
+            failedTarget = runbook(to, reason).ok() ? null : to;
         } catch (RuntimeException e) {
             LOG.error("runbook to site {} ({}) failed outside its steps", to, reason, e);
         }

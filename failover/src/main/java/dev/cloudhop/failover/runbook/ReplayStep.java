@@ -15,7 +15,7 @@ final class ReplayStep implements RunbookStep {
     @Override
     public String run(RunbookContext c) {
         RunbookServices s = c.services();
-        int replayed = s.replay().replayTo(c.target());
+        int replayed = s.replayChecked(c.target());
         int merged = s.health().isUp(c.from(), Service.QUEUE) ? s.merger().merge(s.router().site(c.from()), c.target()) : 0;
         return replayed + " captured sends replayed, " + merged + " messages moved from " + c.from();
     }

@@ -1,6 +1,13 @@
 package dev.cloudhop.failover.runbook;
 
+import dev.cloudhop.api.CloudException;
+import dev.cloudhop.failover.CoordinationKind;
 import dev.cloudhop.failover.FailoverConfig;
+import dev.cloudhop.failover.coordination.Coordinator;
+import dev.cloudhop.failover.coordination.Register;
+import java.util.function.BiConsumer;
+import dev.cloudhop.failover.internal.InterceptedSite;
+import org.slf4j.LoggerFactory;
 import dev.cloudhop.failover.capture.CaptureReplay;
 import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.fencing.FenceRegister;
@@ -23,8 +30,35 @@ import dev.cloudhop.failover.routing.Router;
  * @param replay     captured sends
  * @param merger     stranded messages
  * @param dns        the DNS record of the active site
+ * @param fleet      who decides for the fleet: the register's compare-and-set, leadership and the fleet's view
+ * @param follow     makes this instance follow a register another instance set (adopt, with an event), and says how it learnt it
  */
 public record RunbookServices(FailoverConfig config, Router router, ActiveSite active, FenceRegister fences,
                               HealthMonitor health, Replicator replicator, KnownResources known, CaptureReplay replay,
-                              QueueMerger merger, DnsSwitch dns) {
+                              QueueMerger merger, DnsSwitch dns, Coordinator fleet, BiConsumer<Register, String> follow) {
+
+    /** Whether several instances coordinate (any kind but {@code single}). */
+    public boolean coordinated() {
+        return config.coordination().kind() != CoordinationKind.SINGLE;
+    }
+
+    /**
+     * Replays captured sends to {@code target} once the fence lets this instance write there (a replayed send
+     * is acknowledged at that site like any other); otherwise leaves them captured for the next replay.
+     *
+     * @return how many were delivered
+     */
+    public int replayChecked(InterceptedSite target) {
+        if (!replay.pending()) {
+            return 0;
+        }
+        try {
+            fences.check(target);
+        } catch (CloudException e) {
+            LoggerFactory.getLogger(RunbookServices.class).info(
+                    "captured sends not replayed to site {}: {}; they wait for the next replay", target.id(), e.getMessage());
+            return 0;
+        }
+        return replay.replayTo(target);
+    }
 }

@@ -98,14 +98,11 @@ public final class Fleet implements AutoCloseable {
                 .append("  client-wait = 2 s\n")
                 .append("  call-timeout = 1 s\n")
                 .append("  replication { mode = async, rpo-budget = 1 s }\n");
-        if (mode != FleetMode.SINGLE) {
-            // today's parser knows no coordination section: it is written only for the modes that need it
-            c.append("  coordination { kind = ").append(mode.kind());
-            if (mode.usesZooKeeper()) {
-                c.append(", zookeeper.connect = \"").append(zooKeeper).append('"');
-            }
-            c.append(" }\n");
+        c.append("  coordination { kind = ").append(mode.kind()).append(", lease = 1 s");
+        if (mode.usesZooKeeper()) {
+            c.append(", zookeeper { connect = \"").append(zooKeeper).append("\", session-timeout = 4 s }");
         }
+        c.append(" }\n");
         return c.append("}\n").toString();
     }
 
