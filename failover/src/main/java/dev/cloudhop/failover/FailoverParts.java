@@ -101,6 +101,7 @@ final class FailoverParts {
         this.coordinator = Coordinators.create(config, sites, () -> new Register(state.epoch(), state.site()), clock,
                 "the failover facade's sites");
         fences.mayAcknowledge(coordinator::mayAcknowledge);
+        state.holdWritesAfterAdopting(coordinator.staleWriterBound());
         BiConsumer<Register, String> follow = (r, by) -> {
             long before = state.epoch();
             state.adopt(r.epoch(), r.activeSite());

@@ -62,6 +62,14 @@ public interface Coordinator extends AutoCloseable {
      */
     Set<String> fleetDown();
 
+    /**
+     * The longest an instance that has not seen the latest {@link #compareAndSet} may still acknowledge writes:
+     * how long its {@link #mayAcknowledge()} stays true once it can no longer reach the register. A runbook that
+     * raised the epoch redirects writes only after this much time, so the old and the new active site never both
+     * acknowledge. {@link java.time.Duration#ZERO} when no other instance exists ({@code single}).
+     */
+    java.time.Duration staleWriterBound();
+
     /** Registers a listener called (on an arbitrary thread) whenever the register changes, e.g. another instance's runbook. */
     void onChange(Consumer<Register> listener);
 

@@ -22,7 +22,6 @@ public final class Coordinators {
      * @param sites every site, behind the facade's interceptors (a drill's faults apply to coordination too)
      * @param own   this instance's active site and epoch (the register of {@code single})
      * @throws ConfigException when the sites cannot carry the configured kind (naming {@code failover.coordination.kind})
-     * @throws UnsupportedOperationException for a kind this build does not include
      */
     public static Coordinator create(FailoverConfig config, List<InterceptedSite> sites, Supplier<Register> own,
                                      Clock clock, String source) {
@@ -40,8 +39,9 @@ public final class Coordinators {
                 yield new SitesCoordinator(sites, c.instanceId().orElseGet(() -> UUID.randomUUID().toString()), c.share(),
                         c.lease(), clock);
             }
-            case ZOOKEEPER -> throw new UnsupportedOperationException("failover.coordination.kind = zookeeper is not "
-                    + "available in this build (ZooKeeperCoordinator is missing); use single or sites");
+            case ZOOKEEPER -> new ZooKeeperCoordinator(new ZooKeeperCoordinator.Settings(c.zookeeperConnect().orElseThrow(),
+                    c.zookeeperNamespace(), c.zookeeperSessionTimeout(), c.share(),
+                    c.instanceId().orElseGet(() -> UUID.randomUUID().toString())));
         };
     }
 }

@@ -29,6 +29,12 @@ public final class SingleCoordinator implements Coordinator {
         return own.get();
     }
 
+    /** No other instance can hold an older register. */
+    @Override
+    public java.time.Duration staleWriterBound() {
+        return java.time.Duration.ZERO;
+    }
+
     @Override
     public boolean mayAcknowledge() {
         return true;

@@ -111,6 +111,12 @@ public final class SitesCoordinator implements Coordinator {
         return current;
     }
 
+    /** An instance acknowledges for one lease after its last read of the register from a majority. */
+    @Override
+    public Duration staleWriterBound() {
+        return lease;
+    }
+
     @Override
     public boolean mayAcknowledge() {
         return clock.millis() - readAtMillis < lease.toMillis();

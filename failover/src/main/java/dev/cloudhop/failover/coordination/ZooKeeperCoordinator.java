@@ -287,6 +287,15 @@ public final class ZooKeeperCoordinator implements Coordinator {
      * True while the session is connected and the register has been read on the current connection; false
      * while the connection is suspended or the session lost, before {@link #join} and after {@link #close()}.
      */
+    /**
+     * An instance cut off from the ensemble acknowledges until its client sees the connection suspended, within
+     * the session timeout.
+     */
+    @Override
+    public Duration staleWriterBound() {
+        return settings.sessionTimeout();
+    }
+
     @Override
     public boolean mayAcknowledge() {
         synchronized (lock) {

@@ -21,6 +21,10 @@ public final class ActiveSite {
     private volatile String active;
     private volatile long epoch;
     private volatile boolean switching;
+    /** After adopting another instance's epoch, writes wait this long (the coordinator's stale-writer bound). */
+    private volatile long adoptHoldNanos;
+    /** {@code System.nanoTime()} until which writes wait after an adoption; 0 when none. */
+    private volatile long heldUntilNanos;
     private volatile boolean closed;
 
     /** Not started: {@link #start} sets the first site and epoch. */
@@ -48,9 +52,22 @@ public final class ActiveSite {
         return epoch;
     }
 
-    /** Whether a runbook is between fencing and redirecting. */
+    /**
+     * Whether writes wait: a runbook is between fencing and redirecting, or this instance adopted another
+     * instance's epoch less than the stale-writer bound ago (an instance that has not seen it may still be
+     * acknowledging at the old site until then).
+     */
     public boolean switching() {
-        return switching;
+        long held = heldUntilNanos;
+        return switching || (held != 0 && System.nanoTime() - held < 0);
+    }
+
+    /**
+     * How long writes wait after this instance adopts an epoch another instance raised: the coordinator's
+     * stale-writer bound (zero for one instance).
+     */
+    public void holdWritesAfterAdopting(Duration hold) {
+        this.adoptHoldNanos = hold.toNanos();
     }
 
     /** Whether the facade is closed (waits end at once). */
@@ -68,6 +85,9 @@ public final class ActiveSite {
                 String old = active;
                 epoch = newEpoch;
                 active = site;
+                if (adoptHoldNanos > 0) {
+                    heldUntilNanos = System.nanoTime() + adoptHoldNanos;
+                }
                 lock.notifyAll();
                 events.publish(new FailoverEvent.ActiveSiteChanged(clock.instant(), old, site, newEpoch));
             }

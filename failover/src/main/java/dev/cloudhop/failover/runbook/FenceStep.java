@@ -82,6 +82,7 @@ final class FenceStep implements RunbookStep {
             s.follow().accept(winner, "lost compare-and-set of epoch " + next.epoch());
             throw new FleetMovedException(winner.epoch(), winner.activeSite());
         }
+        c.registerRaised();
     }
 
     /**

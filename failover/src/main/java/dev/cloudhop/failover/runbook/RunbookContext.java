@@ -16,6 +16,8 @@ public final class RunbookContext {
     private final String reason;
     private final long epoch;
     private int unreplicatedWrites;
+    private long raisedAtNanos;
+    private boolean raised;
 
     RunbookContext(RunbookServices services, String from, String to, String reason, long epoch) {
         this.services = services;
@@ -60,6 +62,21 @@ public final class RunbookContext {
 
     void unreplicatedWrites(int n) {
         this.unreplicatedWrites = n;
+    }
+
+    /** The fence step raised the fleet's register now. */
+    void registerRaised() {
+        raisedAtNanos = System.nanoTime();
+        raised = true;
+    }
+
+    /** How long from now until writes may go to the new site: the coordinator's stale-writer bound since the raise. */
+    java.time.Duration untilStaleWritersStop() {
+        if (!raised) {
+            return java.time.Duration.ZERO;
+        }
+        long left = raisedAtNanos + services.fleet().staleWriterBound().toNanos() - System.nanoTime();
+        return java.time.Duration.ofNanos(Math.max(0, left));
     }
 
     RunbookServices services() {

@@ -24,9 +24,8 @@ class FleetSplitBrainTest {
 
     private static final List<String> SITES = List.of("s1", "s2", "s3");
 
-    // ZOOKEEPER joins this list once the facade includes ZooKeeperCoordinator
     @ParameterizedTest
-    @EnumSource(value = FleetMode.class, names = {"SINGLE", "SITES"})
+    @EnumSource(value = FleetMode.class, names = {"SINGLE", "SITES", "ZOOKEEPER"})
     void instancesThatSeeDifferentSitesFailFailOverOnceBetweenThemOrTheCheckerReportsSplitBrain(FleetMode mode) throws Exception {
         Path run = Files.createTempDirectory("cloudhop-fleet-splitbrain-");
         ZooKeeperEnsemble zk = mode.usesZooKeeper() ? ZooKeeperEnsemble.start(3) : null;
