@@ -11,19 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Raises the epoch: writes the new fence at the target, then at every other reachable site; sites known to be down are fenced when they recover. Opens the switch window (writes wait). */
-final class FenceStep implements RunbookStep {
+final class FenceStep extends BuiltInStep {
 
     static final String NAME = "fence";
     private static final Logger LOG = LoggerFactory.getLogger(FenceStep.class);
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean required() {
-        return true;
+    FenceStep() {
+        super(NAME, true);
     }
 
     @Override

@@ -3,13 +3,12 @@ package dev.cloudhop.failover.runbook;
 import dev.cloudhop.failover.Service;
 
 /** A planned move (failback, manual): lets replication catch up while clients still work at the old site, so that the write barrier is held only for the last few writes. Skipped in a disaster. */
-final class PreSyncStep implements RunbookStep {
+final class PreSyncStep extends BuiltInStep {
 
     static final String NAME = "pre-sync";
 
-    @Override
-    public String name() {
-        return NAME;
+    PreSyncStep() {
+        super(NAME, false);
     }
 
     @Override

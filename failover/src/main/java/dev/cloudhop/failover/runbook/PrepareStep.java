@@ -7,13 +7,12 @@ import dev.cloudhop.failover.internal.KnownResources;
  * Ensures the containers and queues the application uses exist at the target, each queue with the dead-letter
  * policy it was created with through the facade (its dead-letter queue first).
  */
-final class PrepareStep implements RunbookStep {
+final class PrepareStep extends BuiltInStep {
 
     static final String NAME = "prepare";
 
-    @Override
-    public String name() {
-        return NAME;
+    PrepareStep() {
+        super(NAME, false);
     }
 
     @Override

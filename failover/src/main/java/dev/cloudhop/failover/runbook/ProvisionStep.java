@@ -7,18 +7,12 @@ import dev.cloudhop.failover.internal.InterceptedSite;
 import java.util.List;
 
 /** Redeploy topology: launches the missing nodes of the redeploy group at the target. */
-final class ProvisionStep implements RunbookStep {
+final class ProvisionStep extends BuiltInStep {
 
     static final String NAME = "provision";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean required() {
-        return true;
+    ProvisionStep() {
+        super(NAME, true);
     }
 
     @Override

@@ -1,18 +1,12 @@
 package dev.cloudhop.failover.runbook;
 
 /** Moves clients to the target at the new epoch. Closes the switch window. */
-final class RedirectStep implements RunbookStep {
+final class RedirectStep extends BuiltInStep {
 
     static final String NAME = "redirect";
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public boolean required() {
-        return true;
+    RedirectStep() {
+        super(NAME, true);
     }
 
     @Override

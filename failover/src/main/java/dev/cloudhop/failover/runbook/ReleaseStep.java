@@ -6,13 +6,12 @@ import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.internal.InterceptedSite;
 
 /** Redeploy topology: destroys the redeploy group's nodes at the site clients left; what is unreachable stays for later. */
-final class ReleaseStep implements RunbookStep {
+final class ReleaseStep extends BuiltInStep {
 
     static final String NAME = "release";
 
-    @Override
-    public String name() {
-        return NAME;
+    ReleaseStep() {
+        super(NAME, false);
     }
 
     @Override

@@ -3,13 +3,12 @@ package dev.cloudhop.failover.runbook;
 import dev.cloudhop.failover.Service;
 
 /** Delivers captured sends to the target and moves the messages stranded at the site clients left. */
-final class ReplayStep implements RunbookStep {
+final class ReplayStep extends BuiltInStep {
 
     static final String NAME = "replay";
 
-    @Override
-    public String name() {
-        return NAME;
+    ReplayStep() {
+        super(NAME, false);
     }
 
     @Override

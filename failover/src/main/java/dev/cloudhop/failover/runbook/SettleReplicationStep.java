@@ -1,13 +1,12 @@
 package dev.cloudhop.failover.runbook;
 
 /** Waits up to the RPO budget for replication to the target; what is left is the run's RPO. */
-final class SettleReplicationStep implements RunbookStep {
+final class SettleReplicationStep extends BuiltInStep {
 
     static final String NAME = "settle-replication";
 
-    @Override
-    public String name() {
-        return NAME;
+    SettleReplicationStep() {
+        super(NAME, false);
     }
 
     @Override

@@ -1,13 +1,12 @@
 package dev.cloudhop.failover.runbook;
 
 /** Points the configured DNS record at the target. */
-final class SwitchDnsStep implements RunbookStep {
+final class SwitchDnsStep extends BuiltInStep {
 
     static final String NAME = "switch-dns";
 
-    @Override
-    public String name() {
-        return NAME;
+    SwitchDnsStep() {
+        super(NAME, false);
     }
 
     @Override

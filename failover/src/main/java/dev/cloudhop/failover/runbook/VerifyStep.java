@@ -4,13 +4,12 @@ import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.health.Prober;
 
 /** Probes the critical services at the target. */
-final class VerifyStep implements RunbookStep {
+final class VerifyStep extends BuiltInStep {
 
     static final String NAME = "verify";
 
-    @Override
-    public String name() {
-        return NAME;
+    VerifyStep() {
+        super(NAME, false);
     }
 
     @Override
