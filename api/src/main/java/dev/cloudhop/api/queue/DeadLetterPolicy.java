@@ -1,5 +1,7 @@
 package dev.cloudhop.api.queue;
 
+import dev.cloudhop.api.ErrorContext;
+import dev.cloudhop.api.InvalidRequestException;
 import java.util.Objects;
 
 /**
@@ -32,6 +34,17 @@ public record DeadLetterPolicy(String targetQueue, int maxDeliveries) {
         }
         if (maxDeliveries < 1 || maxDeliveries > MAX_DELIVERIES) {
             throw new IllegalArgumentException("maxDeliveries must be 1.." + MAX_DELIVERIES + ", was " + maxDeliveries);
+        }
+    }
+
+    /**
+     * Refuses this policy for {@code queue} when it names the queue itself as its dead-letter queue.
+     *
+     * @throws InvalidRequestException in {@code ctx}, naming the queue
+     */
+    public void checkFor(String queue, ErrorContext ctx) {
+        if (targetQueue.equals(queue)) {
+            throw new InvalidRequestException(ctx, "queue '" + queue + "' cannot be its own dead-letter queue");
         }
     }
 

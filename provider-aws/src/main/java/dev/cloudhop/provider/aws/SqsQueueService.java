@@ -225,9 +225,7 @@ final class SqsQueueService implements QueueService, AutoCloseable {
         checkName(queue, ctx);
         Objects.requireNonNull(policy, "policy");
         checkName(policy.targetQueue(), ctx);
-        if (policy.targetQueue().equals(queue)) {
-            throw new InvalidRequestException(ctx, "queue '" + queue + "' cannot be its own dead-letter queue");
-        }
+        policy.checkFor(queue, ctx);
         if (isFifo(queue) != isFifo(policy.targetQueue())) {
             throw new InvalidRequestException(ctx, "SQS requires the dead-letter queue of a " + (isFifo(queue) ? "FIFO"
                     : "standard") + " queue to be one too; '" + policy.targetQueue() + "' is not");

@@ -143,9 +143,7 @@ final class AzureQueueService implements QueueService {
         QueueClient q = queue(name, ctx);
         Objects.requireNonNull(policy, "policy");
         QueueClient target = queue(policy.targetQueue(), ctx);
-        if (policy.targetQueue().equals(name)) {
-            throw new InvalidRequestException(ctx, "queue '" + name + "' cannot be its own dead-letter queue");
-        }
+        policy.checkFor(name, ctx);
         call(ctx, () -> {
             try {
                 return target.getProperties();

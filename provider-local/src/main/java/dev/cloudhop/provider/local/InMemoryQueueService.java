@@ -110,9 +110,7 @@ final class InMemoryQueueService implements QueueService {
         validateName(op, queue);
         Objects.requireNonNull(policy, "policy");
         validateName(op, policy.targetQueue());
-        if (policy.targetQueue().equals(queue)) {
-            throw invalid(op, queue, "queue '" + queue + "' cannot be its own dead-letter queue");
-        }
+        policy.checkFor(queue, ctx(op, queue));
         if (!queues.containsKey(policy.targetQueue())) {
             throw new NotFoundException(ctx(op, queue), "dead-letter queue '" + policy.targetQueue()
                     + "' does not exist");

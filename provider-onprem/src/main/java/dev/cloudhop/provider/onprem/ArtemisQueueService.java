@@ -461,9 +461,7 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         checkName(queue, ctx);
         Objects.requireNonNull(policy, "policy");
         checkName(policy.targetQueue(), ctx);
-        if (policy.targetQueue().equals(queue)) {
-            throw new InvalidRequestException(ctx, "queue '" + queue + "' cannot be its own dead-letter queue");
-        }
+        policy.checkFor(queue, ctx);
         if (!admin(ctx, s -> s.queueQuery(address(policy.targetQueue())).isExists())) {
             throw new NotFoundException(ctx, "dead-letter queue '" + policy.targetQueue() + "' does not exist");
         }
