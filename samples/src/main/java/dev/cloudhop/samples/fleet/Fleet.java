@@ -257,6 +257,9 @@ public final class Fleet implements AutoCloseable {
             } else if (s instanceof FleetSchedule.FreezeInstance f) {
                 actions.add(new Action(s.atMillis(), "freeze " + id(f.instance()), () -> freeze(f.instance())));
                 actions.add(new Action(end, "thaw " + id(f.instance()), () -> thaw(f.instance())));
+            } else if (s instanceof FleetSchedule.SiteOutage o) {
+                actions.add(new Action(s.atMillis(), "outage of " + o.site(), () -> forRunning(i -> send(i, "fault " + o.site() + " blob unavailable"))));
+                actions.add(new Action(end, "clear " + o.site(), () -> clearSite(o.site())));
             } else if (s instanceof FleetSchedule.SlowSite w) {
                 actions.add(new Action(s.atMillis(), "slow " + w.site(), () -> slowSite(w.site(), Duration.ofMillis(w.latencyMillis()))));
                 actions.add(new Action(end, "clear " + w.site(), () -> clearSite(w.site())));

@@ -49,6 +49,10 @@ public record FleetSchedule(long seed, Duration span, List<Step> steps) {
     }
 
     /** Every instance sees {@code site}'s blob calls delayed by {@code latencyMillis}. */
+    /** A site is down for every instance (a region outage): the fault that should move the whole fleet. */
+    public record SiteOutage(long atMillis, long durationMillis, String site) implements Step {
+    }
+
     public record SlowSite(long atMillis, long durationMillis, String site, long latencyMillis) implements Step {
     }
 
@@ -73,7 +77,7 @@ public record FleetSchedule(long seed, Duration span, List<Step> steps) {
         }
         SplittableRandom random = new SplittableRandom(seed);
         long slot = steps == 0 ? span.toMillis() : span.toMillis() / steps;
-        int kinds = zooKeeperServers > 0 ? 5 : 4;
+        int kinds = zooKeeperServers > 0 ? 6 : 5;
         List<Step> drawn = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             long at = i * slot + random.nextLong(Math.max(1, slot / 4));
@@ -85,6 +89,8 @@ public record FleetSchedule(long seed, Duration span, List<Step> steps) {
                 case 1 -> new KillInstance(at, duration, instance);
                 case 2 -> new FreezeInstance(at, duration, instance);
                 case 3 -> new SlowSite(at, duration, site, 50 + random.nextLong(250));
+                // half of the outages hit the primary, the site a fleet starts on, so that failovers happen
+                case 4 -> new SiteOutage(at, duration, random.nextBoolean() ? sites.get(0) : site);
                 default -> new KillZooKeeper(at, duration, random.nextInt(zooKeeperServers));
             });
         }
