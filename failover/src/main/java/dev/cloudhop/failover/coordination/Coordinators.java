@@ -39,7 +39,7 @@ public final class Coordinators {
                 yield new SitesCoordinator(sites, c.instanceId().orElseGet(() -> UUID.randomUUID().toString()), c.share(),
                         c.lease(), clock);
             }
-            case ZOOKEEPER -> new ZooKeeperCoordinator(new ZooKeeperCoordinator.Settings(c.zookeeperConnect().orElseThrow(),
+            case ZOOKEEPER -> new ZooKeeperCoordinator(new ZooKeeperSettings(c.zookeeperConnect().orElseThrow(),
                     c.zookeeperNamespace(), c.zookeeperSessionTimeout(), c.share(),
                     c.instanceId().orElseGet(() -> UUID.randomUUID().toString())));
         };

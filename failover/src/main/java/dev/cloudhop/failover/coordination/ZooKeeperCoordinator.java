@@ -2,36 +2,23 @@ package dev.cloudhop.failover.coordination;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.framework.api.CuratorEvent;
-import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
-import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.SessionConnectionStateErrorPolicy;
 import org.apache.curator.retry.BoundedExponentialBackoffRetry;
 import org.apache.curator.utils.ZKPaths;
-import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 import org.slf4j.Logger;
@@ -67,75 +54,11 @@ public final class ZooKeeperCoordinator implements Coordinator {
 
     private static final String REGISTER = "/register";
     private static final String LEADER = "/leader";
-    private static final String VIEWS = "/views";
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
-    /**
-     * How a {@link ZooKeeperCoordinator} connects and counts.
-     *
-     * @param connect        the ensemble, {@code host:port,host:port,...}
-     * @param namespace      this fleet's name; the znodes live under {@code /cloudhop/<namespace>}, so several
-     *                       fleets share one ensemble
-     * @param sessionTimeout the ZooKeeper session timeout requested (the servers bound it, by default to 2 to
-     *                       20 ticks); an instance cut off from the ensemble stops acknowledging within it
-     * @param downShare      in (0, 1]: the fleet sees a site down when strictly more than this share of the live
-     *                       views name it (all of them when it is 1); {@link #MAJORITY} by default
-     * @param instanceId     this instance's id, unique in the fleet: the leader participant id and its view's node
-     *                       name
-     */
-    public record Settings(String connect, String namespace, Duration sessionTimeout, double downShare,
-                           String instanceId) {
-
-        /** A strict majority of the live instances. */
-        public static final double MAJORITY = 0.5;
-
-        /** The session timeout when none is configured. */
-        public static final Duration DEFAULT_SESSION_TIMEOUT = Duration.ofSeconds(4);
-
-        /** Validates; names, the namespace and the instance id, are letters, digits, {@code .}, {@code _}, {@code -}. */
-        public Settings {
-            if (connect == null || connect.isBlank()) {
-                throw new IllegalArgumentException("connect must name at least one host:port");
-            }
-            requireName("namespace", namespace);
-            requireName("instanceId", instanceId);
-            Objects.requireNonNull(sessionTimeout, "sessionTimeout");
-            if (sessionTimeout.toMillis() < 1) {
-                throw new IllegalArgumentException("sessionTimeout must be positive, was " + sessionTimeout);
-            }
-            if (!(downShare > 0 && downShare <= 1)) {
-                throw new IllegalArgumentException("downShare must be in (0, 1], was " + downShare);
-            }
-        }
-
-        /** With the default session timeout (4 s) and a majority share. */
-        public static Settings of(String connect, String namespace, String instanceId) {
-            return new Settings(connect, namespace, DEFAULT_SESSION_TIMEOUT, MAJORITY, instanceId);
-        }
-
-        private static void requireName(String what, String value) {
-            if (value == null || !NAME.matcher(value).matches()) {
-                throw new IllegalArgumentException(what + " must be letters, digits, '.', '_' or '-', was '" + value + "'");
-            }
-        }
-
-        /** How many of {@code live} views must name a site for the fleet to see it down (0 when none is live). */
-        int needed(int live) {
-            if (live == 0) {
-                return 0;
-            }
-            return downShare >= 1 ? live : Math.min(live, (int) Math.floor(downShare * live) + 1);
-        }
-    }
-
-    /** A register value and the znode version that held it. */
-    private record Versioned(Register value, int version) {
-    }
-
-    private final Settings settings;
+    private final ZooKeeperSettings settings;
     private final CuratorFramework client;
-    private final List<Consumer<Register>> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicReference<Versioned> register = new AtomicReference<>();
+    private final ZooKeeperRegister register;
+    private final ZooKeeperViews views;
     private final AtomicInteger sessionsLost = new AtomicInteger();
     private final Object lock = new Object();
 
@@ -147,15 +70,11 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private boolean joined;
     private boolean closed;
 
-    private volatile Set<String> ownView = Set.of();
-    private volatile Set<String> fleetDown = Set.of();
     private volatile LeaderLatch latch;
-    private volatile PersistentNode viewNode;
     private volatile CuratorCache registerCache;
-    private volatile CuratorCache viewsCache;
 
     /** Configures a coordinator; nothing connects before {@link #join}. */
-    public ZooKeeperCoordinator(Settings settings) {
+    public ZooKeeperCoordinator(ZooKeeperSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         int sessionMs = (int) Math.min(Integer.MAX_VALUE, settings.sessionTimeout().toMillis());
         this.client = CuratorFrameworkFactory.builder()
@@ -168,11 +87,13 @@ public final class ZooKeeperCoordinator implements Coordinator {
                 // leadership ends with the session, not with each broken connection
                 .connectionStateErrorPolicy(new SessionConnectionStateErrorPolicy())
                 .build();
+        this.register = new ZooKeeperRegister(settings.instanceId());
+        this.views = new ZooKeeperViews(settings, client);
         client.getConnectionStateListenable().addListener((c, state) -> stateChanged(state));
     }
 
     /** The settings this coordinator runs with. */
-    public Settings settings() {
+    public ZooKeeperSettings settings() {
         return settings;
     }
 
@@ -204,22 +125,18 @@ public final class ZooKeeperCoordinator implements Coordinator {
                         + settings.connect() + " within " + settings.sessionTimeout().multipliedBy(2));
             }
             try {
-                client.create().creatingParentsIfNeeded().forPath(REGISTER, encode(initial));
+                client.create().creatingParentsIfNeeded().forPath(REGISTER, ZooKeeperRegister.encode(initial));
                 LOG.info("instance {} created the register {} with {}", settings.instanceId(), client.getNamespace(), initial);
             } catch (KeeperException.NodeExistsException e) {
                 LOG.debug("register {} exists; instance {} reads it", client.getNamespace(), settings.instanceId());
             }
-            try {
-                client.create().creatingParentsIfNeeded().forPath(VIEWS);
-            } catch (KeeperException.NodeExistsException e) {
-                // another instance made the parent first
-            }
+            views.createParent();
             synchronized (lock) {
                 generationAtRead = generation;
             }
             Stat stat = new Stat();
             byte[] data = client.getData().storingStatIn(stat).forPath(REGISTER);
-            accept(decode(data), stat.getVersion());
+            register.accept(ZooKeeperRegister.decode(data), stat.getVersion());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CoordinationException("interrupted while joining coordination " + client.getNamespace(), e);
@@ -237,22 +154,14 @@ public final class ZooKeeperCoordinator implements Coordinator {
     private void startWatching() {
         CuratorCache registerWatch = CuratorCache.build(client, REGISTER, CuratorCache.Options.SINGLE_NODE_CACHE);
         registerWatch.listenable().addListener(CuratorCacheListener.builder()
-                .forCreatesAndChanges((before, after) -> acceptData(after))
+                .forCreatesAndChanges((before, after) -> register.acceptOrLog(after.getData(), after.getStat().getVersion()))
                 .forDeletes(gone -> LOG.error("register {} was deleted; instance {} keeps {} and refuses to move it",
-                        client.getNamespace(), settings.instanceId(), register.get().value()))
+                        client.getNamespace(), settings.instanceId(), register.valueOrNull()))
                 .build());
         registerWatch.start();
         registerCache = registerWatch;
 
-        CuratorCache viewsWatch = CuratorCache.build(client, VIEWS);
-        viewsWatch.listenable().addListener((type, before, after) -> recountViews());
-        viewsWatch.start();
-        viewsCache = viewsWatch;
-
-        PersistentNode node = new PersistentNode(client, CreateMode.EPHEMERAL, false,
-                ZKPaths.makePath(VIEWS, settings.instanceId()), encodeView(ownView));
-        node.start();
-        viewNode = node;
+        views.start();
 
         LeaderLatch election = new LeaderLatch(client, LEADER, settings.instanceId());
         election.addListener(new LeaderLatchListener() {
@@ -276,17 +185,13 @@ public final class ZooKeeperCoordinator implements Coordinator {
 
     @Override
     public Register current() {
-        Versioned v = register.get();
-        if (v == null) {
+        Register value = register.valueOrNull();
+        if (value == null) {
             throw new IllegalStateException("instance " + settings.instanceId() + " has not joined");
         }
-        return v.value();
+        return value;
     }
 
-    /**
-     * True while the session is connected and the register has been read on the current connection; false
-     * while the connection is suspended or the session lost, before {@link #join} and after {@link #close()}.
-     */
     /**
      * An instance cut off from the ensemble acknowledges until its client sees the connection suspended, within
      * the session timeout.
@@ -296,6 +201,10 @@ public final class ZooKeeperCoordinator implements Coordinator {
         return settings.sessionTimeout();
     }
 
+    /**
+     * True while the session is connected and the register has been read on the current connection; false
+     * while the connection is suspended or the session lost, before {@link #join} and after {@link #close()}.
+     */
     @Override
     public boolean mayAcknowledge() {
         synchronized (lock) {
@@ -327,16 +236,16 @@ public final class ZooKeeperCoordinator implements Coordinator {
         try {
             Stat stat = new Stat();
             byte[] data = client.getData().storingStatIn(stat).forPath(REGISTER);
-            Register stored = decode(data);
-            accept(stored, stat.getVersion());
+            Register stored = ZooKeeperRegister.decode(data);
+            register.accept(stored, stat.getVersion());
             if (!stored.equals(expected)) {
                 LOG.info("instance {}: register is {}, not {}; not moving it to {}", settings.instanceId(), stored,
                         expected, next);
                 return false;
             }
             // the bare ZooKeeper handle: Curator's retry would turn a lost reply to a successful write into BadVersion
-            Stat written = client.getZookeeperClient().getZooKeeper().setData(path, encode(next), stat.getVersion());
-            accept(next, written.getVersion());
+            Stat written = client.getZookeeperClient().getZooKeeper().setData(path, ZooKeeperRegister.encode(next), stat.getVersion());
+            register.accept(next, written.getVersion());
             LOG.info("instance {} moved the register from {} to {}", settings.instanceId(), expected, next);
             return true;
         } catch (KeeperException.BadVersionException e) {
@@ -365,41 +274,21 @@ public final class ZooKeeperCoordinator implements Coordinator {
      */
     @Override
     public void publishView(Set<String> sitesDown) {
-        Set<String> view = Set.copyOf(sitesDown);
-        for (String site : view) {
-            if (site.isBlank() || site.contains("\n")) {
-                throw new IllegalArgumentException("site id must be non-blank and on one line, was '" + site + "'");
-            }
-        }
-        ownView = view;
-        PersistentNode node = viewNode;
-        if (node == null || isClosed()) {
-            return;
-        }
-        try {
-            // setData is refused until the first create was processed; the node is created with the newest view
-            if (node.waitForInitialCreate(settings.sessionTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                node.setData(encodeView(view));
-            } else {
-                LOG.warn("instance {}: view node not created yet; view {} is published once it is",
-                        settings.instanceId(), view);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            LOG.warn("instance {} could not publish its view {}: {}", settings.instanceId(), view, e.toString());
+        Set<String> view = views.keep(sitesDown);
+        if (!isClosed()) {
+            views.publish(view);
         }
     }
 
     /** The sites more than the configured share of the live views name, from the watched cache of {@code /views}. */
     @Override
     public Set<String> fleetDown() {
-        return fleetDown;
+        return views.fleetDown();
     }
 
     @Override
     public void onChange(Consumer<Register> listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        register.onChange(listener);
     }
 
     /** The number of sessions this instance has lost (each one ended its view and leadership). */
@@ -425,10 +314,9 @@ public final class ZooKeeperCoordinator implements Coordinator {
             closed = true;
         }
         // leaving the election and deleting the view first, while the session can still do it
-        closeQuietly(latch, "leader latch");
-        closeQuietly(viewNode, "view node");
-        closeQuietly(registerCache, "register watch");
-        closeQuietly(viewsCache, "views watch");
+        closeQuietly(latch, "leader latch", settings.instanceId());
+        views.close();
+        closeQuietly(registerCache, "register watch", settings.instanceId());
         client.close();
         LOG.info("instance {} left coordination {}", settings.instanceId(), client.getNamespace());
     }
@@ -439,14 +327,15 @@ public final class ZooKeeperCoordinator implements Coordinator {
                 + settings.connect() + "]";
     }
 
-    private void closeQuietly(Closeable part, String what) {
+    /** Closes {@code part} unless it is null, logging a failure instead of throwing it. */
+    static void closeQuietly(Closeable part, String what, String instanceId) {
         if (part == null) {
             return;
         }
         try {
             part.close();
         } catch (IOException | RuntimeException e) {
-            LOG.warn("instance {} could not close its {} cleanly: {}", settings.instanceId(), what, e.toString());
+            LOG.warn("instance {} could not close its {} cleanly: {}", instanceId, what, e.toString());
         }
     }
 
@@ -463,7 +352,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
             g = ++generation;
             connected = state == ConnectionState.CONNECTED || state == ConnectionState.RECONNECTED;
             registerFresh = false;
-            readAgain = connected && joined && !closed && register.get() != null;
+            readAgain = connected && joined && !closed && register.valueOrNull() != null;
         }
         if (state == ConnectionState.LOST) {
             sessionsLost.incrementAndGet();
@@ -495,13 +384,7 @@ public final class ZooKeeperCoordinator implements Coordinator {
                     KeeperException.Code.get(event.getResultCode()));
             return;
         }
-        try {
-            accept(decode(event.getData()), event.getStat().getVersion());
-        } catch (CoordinationException e) {
-            LOG.error("instance {}: {}", settings.instanceId(), e.getMessage());
-            return;
-        }
-        if (forGeneration >= 0) {
+        if (register.acceptOrLog(event.getData(), event.getStat().getVersion()) && forGeneration >= 0) {
             markFresh(forGeneration);
         }
     }
@@ -512,81 +395,5 @@ public final class ZooKeeperCoordinator implements Coordinator {
                 registerFresh = true;
             }
         }
-    }
-
-    private void acceptData(ChildData node) {
-        try {
-            accept(decode(node.getData()), node.getStat().getVersion());
-        } catch (CoordinationException e) {
-            LOG.error("instance {}: {}", settings.instanceId(), e.getMessage());
-        }
-    }
-
-    /** Keeps the newest value (by znode version) and tells the listeners when the value changed. */
-    private void accept(Register value, int version) {
-        Versioned before = register.getAndUpdate(old -> old == null || version > old.version()
-                ? new Versioned(value, version) : old);
-        if (before != null && version > before.version() && !before.value().equals(value)) {
-            LOG.info("instance {}: register {} -> {}", settings.instanceId(), before.value(), value);
-            for (Consumer<Register> listener : listeners) {
-                try {
-                    listener.accept(value);
-                } catch (RuntimeException e) {
-                    LOG.warn("instance {}: a register listener failed on {}", settings.instanceId(), value, e);
-                }
-            }
-        }
-    }
-
-    private void recountViews() {
-        CuratorCache cache = viewsCache;
-        if (cache == null) {
-            return;
-        }
-        String prefix = VIEWS + "/";
-        List<Set<String>> views = cache.stream()
-                .filter(d -> d.getPath().startsWith(prefix) && d.getPath().indexOf('/', prefix.length()) < 0)
-                .map(d -> decodeView(d.getData()))
-                .toList();
-        Map<String, Integer> counts = new HashMap<>();
-        views.forEach(view -> view.forEach(site -> counts.merge(site, 1, Integer::sum)));
-        int needed = settings.needed(views.size());
-        Set<String> down = counts.entrySet().stream()
-                .filter(e -> e.getValue() >= needed)
-                .map(Map.Entry::getKey)
-                .collect(Collectors.toCollection(TreeSet::new));
-        Set<String> result = Set.copyOf(down);
-        if (!result.equals(fleetDown)) {
-            LOG.info("instance {}: fleet sees {} down ({} live views, {} needed)", settings.instanceId(), result,
-                    views.size(), needed);
-        }
-        fleetDown = result;
-    }
-
-    private static byte[] encode(Register value) {
-        return (value.epoch() + " " + value.activeSite()).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Register decode(byte[] data) {
-        String text = data == null ? "" : new String(data, StandardCharsets.UTF_8);
-        int space = text.indexOf(' ');
-        try {
-            return new Register(Long.parseLong(text.substring(0, space)), text.substring(space + 1));
-        } catch (RuntimeException e) {
-            throw new CoordinationException("the register holds '" + text + "', not '<epoch> <activeSite>'", e);
-        }
-    }
-
-    private static byte[] encodeView(Set<String> sitesDown) {
-        return String.join("\n", new TreeSet<>(sitesDown)).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Set<String> decodeView(byte[] data) {
-        if (data == null || data.length == 0) {
-            return Set.of();
-        }
-        return Arrays.stream(new String(data, StandardCharsets.UTF_8).split("\n"))
-                .filter(s -> !s.isBlank())
-                .collect(Collectors.toUnmodifiableSet());
     }
 }

@@ -3,20 +3,19 @@ package dev.cloudhop.failover.coordination;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cloudhop.failover.coordination.ZooKeeperCoordinator.Settings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class ZooKeeperCoordinatorSettingsTest {
 
-    private static Settings share(double share) {
-        return new Settings("127.0.0.1:2181", "shop", Duration.ofSeconds(4), share, "app-1");
+    private static ZooKeeperSettings share(double share) {
+        return new ZooKeeperSettings("127.0.0.1:2181", "shop", Duration.ofSeconds(4), share, "app-1");
     }
 
     @Test
     void majorityIsStrictlyMoreThanHalfOfTheLiveViews() {
-        Settings majority = Settings.of("127.0.0.1:2181", "shop", "app-1");
-        assertThat(majority.downShare()).isEqualTo(Settings.MAJORITY);
+        ZooKeeperSettings majority = ZooKeeperSettings.of("127.0.0.1:2181", "shop", "app-1");
+        assertThat(majority.downShare()).isEqualTo(ZooKeeperSettings.MAJORITY);
         assertThat(majority.sessionTimeout()).isEqualTo(Duration.ofSeconds(4));
         assertThat(majority.needed(0)).isZero();
         assertThat(majority.needed(1)).isEqualTo(1);
@@ -38,13 +37,13 @@ class ZooKeeperCoordinatorSettingsTest {
         assertThatThrownBy(() -> share(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("downShare");
         assertThatThrownBy(() -> share(1.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> share(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Settings(" ", "shop", Duration.ofSeconds(4), 0.5, "a"))
+        assertThatThrownBy(() -> new ZooKeeperSettings(" ", "shop", Duration.ofSeconds(4), 0.5, "a"))
                 .hasMessageContaining("connect");
-        assertThatThrownBy(() -> new Settings("h:1", "/shop", Duration.ofSeconds(4), 0.5, "a"))
+        assertThatThrownBy(() -> new ZooKeeperSettings("h:1", "/shop", Duration.ofSeconds(4), 0.5, "a"))
                 .hasMessageContaining("namespace");
-        assertThatThrownBy(() -> new Settings("h:1", "shop", Duration.ofSeconds(4), 0.5, "a/b"))
+        assertThatThrownBy(() -> new ZooKeeperSettings("h:1", "shop", Duration.ofSeconds(4), 0.5, "a/b"))
                 .hasMessageContaining("instanceId");
-        assertThatThrownBy(() -> new Settings("h:1", "shop", Duration.ZERO, 0.5, "a"))
+        assertThatThrownBy(() -> new ZooKeeperSettings("h:1", "shop", Duration.ZERO, 0.5, "a"))
                 .hasMessageContaining("sessionTimeout");
     }
 

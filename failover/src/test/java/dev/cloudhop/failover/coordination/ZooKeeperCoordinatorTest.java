@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.cloudhop.failover.coordination.ZooKeeperCoordinator.Settings;
 import dev.cloudhop.testing.ZooKeeperEnsemble;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +72,7 @@ class ZooKeeperCoordinatorTest {
 
     private ZooKeeperCoordinator open(String instanceId) {
         ZooKeeperCoordinator coordinator = new ZooKeeperCoordinator(
-                new Settings(ensemble.connectString(), namespace, SESSION, Settings.MAJORITY, instanceId));
+                new ZooKeeperSettings(ensemble.connectString(), namespace, SESSION, ZooKeeperSettings.MAJORITY, instanceId));
         opened.add(coordinator);
         return coordinator;
     }
