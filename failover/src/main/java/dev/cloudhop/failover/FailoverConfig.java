@@ -5,6 +5,7 @@ import dev.cloudhop.api.config.CloudhopConfig;
 import dev.cloudhop.api.config.ConfigException;
 import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.api.config.ConfigReader;
+import dev.cloudhop.failover.coordination.CoordinationConfig;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.nio.file.Path;
@@ -43,9 +44,7 @@ import java.util.Set;
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
  *              release = true }            # destroy the group's nodes at the site a runbook leaves
  *   capabilities { ordering = [queue, blob], catalog = [blob] }
- *   coordination { kind = single,          # single (one instance) | zookeeper | sites
- *                  share = 0.5, lease = 5 s, # a site is down for the fleet when more than this share sees it down
- *                  zookeeper { connect = "h1:2181,h2:2181", namespace = cloudhop, session-timeout = 4 s } }
+ *   coordination { kind = single, share = 0.5, lease = 5 s }   # see CoordinationConfig
  * }
  * }</pre>
  * Every key but {@code priority} has a default. For programmatic use, {@link #builder()} checks the same rules:
@@ -55,9 +54,6 @@ import java.util.Set;
  * Immutable and thread-safe: every collection is an unmodifiable copy (maps keep their insertion order).
  */
 public final class FailoverConfig {
-
-    /** Bound of {@code replication.parallelism}: each unit is a thread per site. */
-    static final int MAX_PARALLELISM = 64;
 
     /** How sites share the work. */
     public enum Topology {
@@ -171,30 +167,6 @@ public final class FailoverConfig {
         }
     }
 
-    /**
-     * How the instances of a fleet decide together.
-     *
-     * @param kind             who decides; {@link CoordinationKind#SINGLE} is for one application instance
-     * @param share            a site is down for the fleet when more than this share of live instances sees it down
-     * @param lease            sites mode: the runbook owner's lease and how fresh a register read must be
-     * @param instanceId       this instance's id in the fleet; empty: a random id per facade
-     * @param zookeeperConnect        zookeeper mode: the ensemble ({@code host:port,host:port})
-     * @param zookeeperNamespace      zookeeper mode: the name of this fleet's znodes
-     * @param zookeeperSessionTimeout zookeeper mode: the session timeout
-     */
-    public record Coordination(CoordinationKind kind, double share, Duration lease, Optional<String> instanceId,
-                               Optional<String> zookeeperConnect, String zookeeperNamespace, Duration zookeeperSessionTimeout) {
-        /** One instance deciding alone. */
-        public static final Coordination SINGLE = new Coordination(CoordinationKind.SINGLE, 0.5, Duration.ofSeconds(5),
-                Optional.empty(), Optional.empty(), "cloudhop", Duration.ofSeconds(4));
-
-        /** Rejects nulls (ranges are checked by the builder). */
-        public Coordination {
-            Objects.requireNonNull(kind, "kind");
-            List.of(lease, instanceId, zookeeperConnect, zookeeperNamespace, zookeeperSessionTimeout).forEach(Objects::requireNonNull);
-        }
-    }
-
     private final Topology topology;
     private final List<String> priority;
     private final Routing routing;
@@ -215,7 +187,7 @@ public final class FailoverConfig {
     private final Optional<Path> captureDirectory;
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
-    private final Coordination coordination;
+    private final CoordinationConfig coordination;
 
     /** Copies what {@link FailoverConfigBuilder#validate()} has checked. */
     FailoverConfig(FailoverConfigBuilder b) {
@@ -367,8 +339,8 @@ public final class FailoverConfig {
         return capabilities;
     }
 
-    /** How the instances of a fleet decide together; default {@link Coordination#SINGLE}. */
-    public Coordination coordination() {
+    /** How the instances of a fleet decide together; default {@link CoordinationConfig#SINGLE}. */
+    public CoordinationConfig coordination() {
         return coordination;
     }
 

@@ -10,6 +10,7 @@ import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Routing;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.coordination.CoordinationConfig;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public final class FailoverConfigBuilder {
     Optional<Path> captureDirectory = Optional.empty();
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
-    FailoverConfig.Coordination coordination = FailoverConfig.Coordination.SINGLE;
+    CoordinationConfig coordination = CoordinationConfig.SINGLE;
 
     FailoverConfigBuilder() {
     }
@@ -204,8 +205,8 @@ public final class FailoverConfigBuilder {
         return this;
     }
 
-    /** How the instances of a fleet decide together; default {@link FailoverConfig.Coordination#SINGLE} (one instance). */
-    public FailoverConfigBuilder coordination(FailoverConfig.Coordination coordination) {
+    /** How the instances of a fleet decide together; default {@link CoordinationConfig#SINGLE} (one instance). */
+    public FailoverConfigBuilder coordination(CoordinationConfig coordination) {
         this.coordination = Objects.requireNonNull(coordination, "coordination");
         return this;
     }

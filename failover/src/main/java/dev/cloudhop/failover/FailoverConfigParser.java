@@ -10,6 +10,8 @@ import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Routing;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.coordination.CoordinationConfig;
+import dev.cloudhop.failover.coordination.CoordinationKind;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.time.Duration;
@@ -133,8 +135,8 @@ record FailoverConfigParser(ConfigReader r) {
                         new Redeploy(group, image, size, count, sites, Set.copyOf(standing), release))));
     }
 
-    private Validation<Seq<ConfigProblem>, FailoverConfig.Coordination> coordination() {
-        FailoverConfig.Coordination d = FailoverConfig.Coordination.SINGLE;
+    private Validation<Seq<ConfigProblem>, CoordinationConfig> coordination() {
+        CoordinationConfig d = CoordinationConfig.SINGLE;
         return ConfigProblem.flatten(Validation.combine(
                 r.enumValue("coordination.kind", CoordinationKind.class, d.kind()),
                 r.string("coordination.share", String.valueOf(d.share())).flatMap(this::share),
@@ -143,7 +145,7 @@ record FailoverConfigParser(ConfigReader r) {
                 r.string("coordination.zookeeper.connect", ""),
                 r.string("coordination.zookeeper.namespace", d.zookeeperNamespace()),
                 r.duration("coordination.zookeeper.session-timeout", d.zookeeperSessionTimeout()))
-                .ap((kind, share, lease, id, connect, namespace, session) -> new FailoverConfig.Coordination(kind, share, lease,
+                .ap((kind, share, lease, id, connect, namespace, session) -> new CoordinationConfig(kind, share, lease,
                         Optional.of(id).filter(x -> !x.isBlank()), Optional.of(connect).filter(x -> !x.isBlank()), namespace,
                         session)));
     }

@@ -4,6 +4,8 @@ import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.failover.FailoverConfig.Dns;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.coordination.CoordinationConfig;
+import dev.cloudhop.failover.coordination.CoordinationKind;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.time.Duration;
@@ -19,6 +21,9 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
     FailoverConfigRules(FailoverConfigBuilder b) {
         this(b, b.sites.orElse(b.priority));
     }
+
+    /** Bound of {@code replication.parallelism}: each unit is a thread per site. */
+    static final int MAX_PARALLELISM = 64;
 
     private <T> Validation<Seq<ConfigProblem>, T> check(boolean ok, String key, String message) {
         return ConfigProblem.check(ok, null, b.source, "failover." + key, message);
@@ -55,8 +60,8 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         checks.add(notNegative("replication.rpo-budget", b.rpoBudget));
         checks.add(notNegative("replication.presync-timeout", b.presyncTimeout));
         checks.add(notNegative("replication.merge-interval", b.mergeInterval));
-        checks.add(check(b.parallelism >= 1 && b.parallelism <= FailoverConfig.MAX_PARALLELISM, "replication.parallelism",
-                "must be between 1 and " + FailoverConfig.MAX_PARALLELISM + ", was " + b.parallelism));
+        checks.add(check(b.parallelism >= 1 && b.parallelism <= MAX_PARALLELISM, "replication.parallelism",
+                "must be between 1 and " + MAX_PARALLELISM + ", was " + b.parallelism));
         b.dns.ifPresent(d -> checks.addAll(dns(d)));
         b.redeploy.ifPresentOrElse(r -> checks.addAll(redeploy(r)), () -> checks.add(check(
                 b.topology != Topology.REDEPLOY, "redeploy",
@@ -65,7 +70,7 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         return ConfigProblem.all(checks);
     }
 
-    private List<Validation<Seq<ConfigProblem>, Void>> coordination(FailoverConfig.Coordination c) {
+    private List<Validation<Seq<ConfigProblem>, Void>> coordination(CoordinationConfig c) {
         List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
         checks.add(check(c.share() > 0 && c.share() <= 1, "coordination.share",
                 "must be above 0 and at most 1 (a site is down for the fleet when MORE than this share of live instances "

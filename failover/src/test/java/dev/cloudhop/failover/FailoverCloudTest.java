@@ -790,7 +790,7 @@ class FailoverCloudTest {
 
         @Test
         void replicationParallelismIsBounded() {
-            for (int bad : new int[] {0, FailoverConfig.MAX_PARALLELISM + 1}) {
+            for (int bad : new int[] {0, FailoverConfigRules.MAX_PARALLELISM + 1}) {
                 assertThatThrownBy(() -> FailoverConfig.parse(Map.of("priority", List.of("a", "b"),
                         "replication", Map.of("parallelism", bad)), List.of("a", "b"), "p.conf"))
                         .isInstanceOf(ConfigException.class).hasMessageContaining("failover.replication.parallelism")

@@ -12,6 +12,8 @@ import dev.cloudhop.failover.FailoverConfig.FailoverMode;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.coordination.CoordinationConfig;
+import dev.cloudhop.failover.coordination.CoordinationKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,13 +156,13 @@ class FailoverConfigTest {
 
     @Test
     void coordinationDefaultsToOneInstanceAndReadsEveryKey() {
-        assertThat(parse("priority = [azure, aws, onprem]").coordination()).isEqualTo(FailoverConfig.Coordination.SINGLE);
-        FailoverConfig.Coordination c = parse("""
+        assertThat(parse("priority = [azure, aws, onprem]").coordination()).isEqualTo(CoordinationConfig.SINGLE);
+        CoordinationConfig c = parse("""
                 priority = [azure, aws, onprem]
                 coordination { kind = sites, share = 0.25, lease = 2 s, instance-id = i1,
                                zookeeper { namespace = shop, session-timeout = 3 s } }
                 """).coordination();
-        assertThat(c).isEqualTo(new FailoverConfig.Coordination(CoordinationKind.SITES, 0.25, Duration.ofSeconds(2),
+        assertThat(c).isEqualTo(new CoordinationConfig(CoordinationKind.SITES, 0.25, Duration.ofSeconds(2),
                 java.util.Optional.of("i1"), java.util.Optional.empty(), "shop", Duration.ofSeconds(3)));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.failover.coordination.CoordinationConfig;
 import dev.cloudhop.failover.drill.Fault;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.time.Duration;
@@ -30,10 +31,10 @@ class FleetCoordinationTest {
     /** A facade on the real clock (leases and views age), probed by the test. */
     private static FailoverCloud instance(Fixture f, String id) {
         FailoverConfig config = FailoverConfig.of(f.config);
-        FailoverConfig.Coordination c = config.coordination();
+        CoordinationConfig c = config.coordination();
         return FailoverCloud.builder(f.sites, FailoverConfig.builder().priority(config.priority())
                         .probe(config.probe()).clientWait(config.clientWait()).callTimeout(config.callTimeout())
-                        .coordination(new FailoverConfig.Coordination(c.kind(), c.share(), c.lease(), java.util.Optional.of(id),
+                        .coordination(new CoordinationConfig(c.kind(), c.share(), c.lease(), java.util.Optional.of(id),
                                 c.zookeeperConnect(), c.zookeeperNamespace(), c.zookeeperSessionTimeout()))
                         .build())
                 .scheduledProbes(false).build();

@@ -25,7 +25,7 @@ public final class Coordinators {
      */
     public static Coordinator create(FailoverConfig config, List<InterceptedSite> sites, Supplier<Register> own,
                                      Clock clock, String source) {
-        FailoverConfig.Coordination c = config.coordination();
+        CoordinationConfig c = config.coordination();
         return switch (c.kind()) {
             case SINGLE -> new SingleCoordinator(own);
             case SITES -> {

@@ -1,9 +1,9 @@
 package dev.cloudhop.failover.runbook;
 
 import dev.cloudhop.api.CloudException;
-import dev.cloudhop.failover.CoordinationKind;
 import dev.cloudhop.failover.FailoverConfig;
 import dev.cloudhop.failover.coordination.Coordinator;
+import dev.cloudhop.failover.coordination.CoordinationKind;
 import dev.cloudhop.failover.coordination.Register;
 import java.util.function.BiConsumer;
 import dev.cloudhop.failover.internal.InterceptedSite;

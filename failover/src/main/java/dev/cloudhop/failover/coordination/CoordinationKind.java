@@ -1,8 +1,8 @@
-package dev.cloudhop.failover;
+package dev.cloudhop.failover.coordination;
 
 /**
  * Who decides for a fleet of application instances on one configuration ({@code failover.coordination.kind}).
- * See {@link dev.cloudhop.failover.coordination.Coordinator}.
+ * See {@link Coordinator}.
  */
 public enum CoordinationKind {
     /** One application instance: it decides alone. Not safe for several instances on one configuration. */
