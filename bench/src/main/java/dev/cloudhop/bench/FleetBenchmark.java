@@ -9,8 +9,11 @@ import dev.cloudhop.testing.ZooKeeperEnsemble;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 
 /**
  * Randomized fleet runs: per schedule, three {@code FleetInstance} JVMs on three shared on-prem file sites,
@@ -44,16 +47,21 @@ public final class FleetBenchmark {
         long violations = 0;
         long acked = 0;
         int failing = 0;
+        Map<String, Integer> kinds = new TreeMap<>();
+        List<Long> gaps = new ArrayList<>();
+        List<Long> runbooks = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < schedules; i++) {
             long seed = baseSeed + i;
             long t = System.nanoTime();
-            FleetReport report = runOne(seed, mode);
+            FleetReport report = runOne(seed, mode, kinds);
             double wall = (System.nanoTime() - t) / 1e9;
             faults += report.faultsInjected();
             failovers += report.failovers();
             violations += report.violations().size();
             acked += report.writesAcked();
+            gaps.addAll(report.switchGapsMillis());
+            runbooks.addAll(report.runbookMillis());
             failing += report.passed() ? 0 : 1;
             System.out.printf("%-8d %-6d %-7d %-9d %-10d %-9.1f %s%n", seed, report.faultsInjected(), report.writesAcked(),
                     report.failovers(), report.violations().size(), wall,
@@ -62,15 +70,32 @@ public final class FleetBenchmark {
         System.out.printf("%nschedules %d | faults injected %d | failovers %d | invariant violations %d (in %d schedules) | "
                         + "writes acked %d | wall time %.1f s%n", schedules, faults, failovers, violations, failing, acked,
                 (System.nanoTime() - t0) / 1e9);
+        System.out.println("faults by kind (drawn): " + kinds);
+        System.out.println("write gap at an epoch change, ms (no write acknowledged fleet-wide): " + percentiles(gaps));
+        System.out.println("runbook, FailoverStarted to FailoverCompleted, ms: " + percentiles(runbooks));
     }
 
-    private static FleetReport runOne(long seed, FleetMode mode) throws Exception {
+    private static String percentiles(List<Long> values) {
+        if (values.isEmpty()) {
+            return "none";
+        }
+        List<Long> sorted = values.stream().sorted().toList();
+        return String.format("n=%d p50=%d p90=%d p99=%d max=%d", sorted.size(), at(sorted, 0.50), at(sorted, 0.90),
+                at(sorted, 0.99), sorted.get(sorted.size() - 1));
+    }
+
+    private static long at(List<Long> sorted, double q) {
+        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(q * sorted.size()) - 1));
+    }
+
+    private static FleetReport runOne(long seed, FleetMode mode, Map<String, Integer> kinds) throws Exception {
         int steps = new SplittableRandom(seed).nextInt(2, 5);
         Path run = Files.createTempDirectory("cloudhop-fleet-bench-" + seed + "-");
         ZooKeeperEnsemble zk = mode.usesZooKeeper() ? ZooKeeperEnsemble.start(3) : null;
         try (zk; Fleet fleet = Fleet.start(run, mode, SITES, INSTANCES, zk == null ? null : zk.connectString(),
                 Duration.ofMillis(20))) {
             FleetSchedule schedule = FleetSchedule.random(seed, INSTANCES, SITES, steps, SPAN, zk == null ? 0 : zk.size());
+            schedule.steps().forEach(st -> kinds.merge(st.getClass().getSimpleName(), 1, Integer::sum));
             int injected = fleet.play(schedule, zk);
             fleet.stopAll();
             FleetReport report = new FleetChecker().check(run, fleet.sites(), injected);

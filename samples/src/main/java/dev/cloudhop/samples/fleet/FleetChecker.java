@@ -92,7 +92,40 @@ public final class FleetChecker {
         }
         decisions(events, violations);
         long failovers = events.stream().filter(e -> e.type().equals("FailoverCompleted") && e.ok()).count();
-        return new FleetReport(violations, acks.size(), acks.size() - certain.size(), faultsInjected, failovers, finalSite);
+        return new FleetReport(violations, acks.size(), acks.size() - certain.size(), faultsInjected, failovers, finalSite,
+                switchGaps(certain), runbookDurations(events));
+    }
+
+    /** Per epoch change in the time-ordered certain acknowledgements, the silence before the newer epoch's first one. */
+    private static List<Long> switchGaps(List<Ack> certain) {
+        List<Long> gaps = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        long lastAt = -1;
+        for (Ack a : certain) {
+            if (lastAt >= 0 && a.epoch() > newest) {
+                gaps.add(a.atMillis() - lastAt);
+            }
+            newest = Math.max(newest, a.epoch());
+            lastAt = a.atMillis();
+        }
+        return gaps;
+    }
+
+    /** Per instance, each successful runbook's time from {@code FailoverStarted} to {@code FailoverCompleted}. */
+    private static List<Long> runbookDurations(List<Event> events) {
+        List<Long> durations = new ArrayList<>();
+        Map<String, Long> startedAt = new TreeMap<>();
+        events.stream().sorted(Comparator.comparingLong(Event::atMillis)).forEach(e -> {
+            if (e.type().equals("FailoverStarted")) {
+                startedAt.put(e.instance(), e.atMillis());
+            } else if (e.type().equals("FailoverCompleted")) {
+                Long start = startedAt.remove(e.instance());
+                if (start != null && e.ok()) {
+                    durations.add(e.atMillis() - start);
+                }
+            }
+        });
+        return durations;
     }
 
     private static Set<String> instances(Path runDir) {

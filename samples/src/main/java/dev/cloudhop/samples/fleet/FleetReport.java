@@ -12,13 +12,18 @@ import java.util.Objects;
  * @param faultsInjected faults the harness injected
  * @param failovers      runbooks that completed, over all instances
  * @param finalSite      the site checked for lost writes (that of the latest certain acknowledgement), or null
+ * @param switchGapsMillis per epoch change, how long the fleet acknowledged no write: from the last certain
+ *                       acknowledgement before the first one at the newer epoch to that first one
+ * @param runbookMillis  per completed runbook, from its {@code FailoverStarted} to its {@code FailoverCompleted}
  */
 public record FleetReport(List<Violation> violations, long writesAcked, long uncertainAcks, int faultsInjected,
-                          long failovers, String finalSite) {
+                          long failovers, String finalSite, List<Long> switchGapsMillis, List<Long> runbookMillis) {
 
     /** Copies. */
     public FleetReport {
         violations = List.copyOf(violations);
+        switchGapsMillis = List.copyOf(switchGapsMillis);
+        runbookMillis = List.copyOf(runbookMillis);
     }
 
     /** The invariants the checker enforces. */

@@ -51,6 +51,18 @@ class FleetCheckerTest {
         assertThat(report.violations()).isEmpty();
         assertThat(report.finalSite()).isEqualTo("s2");
         assertThat(report.writesAcked()).isEqualTo(4);
+        assertThat(report.switchGapsMillis()).as("silence from the last epoch-1 ack to the first epoch-2 one").containsExactly(100L);
+    }
+
+    @Test
+    void aRunbookLastsFromItsStartToItsCompletion() throws IOException {
+        List<Event> events = List.of(new Event(1000, "i1", "FailoverStarted", 2, "", false, "s2", ""),
+                step(1100, "i1", "redirect", 2, "epoch 2"),
+                new Event(1450, "i1", "FailoverCompleted", 2, "", true, "s2", ""),
+                new Event(2000, "i2", "FailoverStarted", 3, "", false, "s3", ""),
+                new Event(2300, "i2", "FailoverCompleted", 3, "", false, "s3", ""));
+        FleetReport report = checker.check(List.of(), events, sites, 0);
+        assertThat(report.runbookMillis()).as("a failed runbook is not a failover").containsExactly(450L);
     }
 
     @Test
