@@ -6,6 +6,7 @@ import dev.cloudhop.api.config.ConfigException;
 import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.api.config.ConfigReader;
 import dev.cloudhop.failover.coordination.CoordinationConfig;
+import dev.cloudhop.failover.health.Detection;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ import java.util.Set;
  *   failback = manual                  # automatic | manual
  *   critical-services = [blob]         # a DOWN here on the active site triggers failover
  *   probe { interval = 1 s, timeout = 500 ms, tolerated-failures = 2 }
+ *   detection { kind = count, phi-threshold = 4 }          # count | phi; see health.Detection
  *   passive { consecutive-failures = 3 }
  *   client-wait = 2 s                  # a client call waits this long for a failover in progress
  *   call-timeout = 2 s                 # bound of a blackholed call
@@ -175,6 +177,7 @@ public final class FailoverConfig {
     private final FailbackMode failbackMode;
     private final Set<Service> criticalServices;
     private final Probe probe;
+    private final Detection detection;
     private final int passiveFailures;
     private final Duration clientWait;
     private final Duration callTimeout;
@@ -199,6 +202,7 @@ public final class FailoverConfig {
         this.failbackMode = b.failbackMode;
         this.criticalServices = FailoverConfigBuilder.services(b.criticalServices);
         this.probe = b.probe;
+        this.detection = b.detection;
         this.passiveFailures = b.passiveFailures;
         this.clientWait = b.clientWait;
         this.callTimeout = b.callTimeout;
@@ -262,6 +266,11 @@ public final class FailoverConfig {
     /** Active probe settings. */
     public Probe probe() {
         return probe;
+    }
+
+    /** How a service is found down: counts, or counts and the phi accrual detector. */
+    public Detection detection() {
+        return detection;
     }
 
     /** Consecutive unavailable calls that mark a service down. */
@@ -377,7 +386,7 @@ public final class FailoverConfig {
 
     private List<Object> components() {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
-                passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, parallelism,
+                detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, parallelism,
                 mergeInterval, captureDirectory, redeploy, capabilities, coordination);
     }
 
@@ -396,7 +405,8 @@ public final class FailoverConfig {
     public String toString() {
         return "FailoverConfig[topology=" + topology + ", priority=" + priority + ", routing=" + routing
                 + ", weights=" + weights + ", failover=" + failoverMode + ", failback=" + failbackMode
-                + ", criticalServices=" + criticalServices + ", probe=" + probe + ", passiveFailures=" + passiveFailures
+                + ", criticalServices=" + criticalServices + ", probe=" + probe + ", detection=" + detection
+                + ", passiveFailures=" + passiveFailures
                 + ", clientWait=" + clientWait + ", callTimeout=" + callTimeout + ", dns=" + dns
                 + ", replication=" + replicationMode + ", rpoBudget=" + rpoBudget + ", presyncTimeout=" + presyncTimeout
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="

@@ -11,6 +11,7 @@ import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Routing;
 import dev.cloudhop.failover.FailoverConfig.Topology;
 import dev.cloudhop.failover.coordination.CoordinationConfig;
+import dev.cloudhop.failover.health.Detection;
 import io.vavr.collection.Seq;
 import io.vavr.control.Validation;
 import java.nio.file.Path;
@@ -43,6 +44,7 @@ public final class FailoverConfigBuilder {
     FailbackMode failbackMode = FailbackMode.MANUAL;
     Set<Service> criticalServices = Set.of(Service.BLOB);
     Probe probe = new Probe(Duration.ofSeconds(1), Duration.ofMillis(500), 2);
+    Detection detection = Detection.COUNT;
     int passiveFailures = 3;
     Duration clientWait = Duration.ofSeconds(2);
     Duration callTimeout = Duration.ofSeconds(2);
@@ -130,6 +132,12 @@ public final class FailoverConfigBuilder {
     /** Active probe settings; default every 1 s, 500 ms timeout, 2 tolerated failures. */
     public FailoverConfigBuilder probe(Probe probe) {
         this.probe = Objects.requireNonNull(probe, "probe");
+        return this;
+    }
+
+    /** How a service is found down; default {@link Detection#COUNT}. */
+    public FailoverConfigBuilder detection(Detection detection) {
+        this.detection = Objects.requireNonNull(detection, "detection");
         return this;
     }
 

@@ -6,6 +6,7 @@ import dev.cloudhop.failover.FailoverConfig.Dns;
 import dev.cloudhop.failover.FailoverConfig.FailbackMode;
 import dev.cloudhop.failover.FailoverConfig.FailoverMode;
 import dev.cloudhop.failover.FailoverConfig.Probe;
+import dev.cloudhop.failover.health.Detection;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Routing;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
 record FailoverConfigParser(ConfigReader r) {
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",
-            "critical-services", "probe", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",
+            "critical-services", "probe", "detection", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",
             "redeploy", "capabilities", "coordination");
 
     Validation<Seq<ConfigProblem>, FailoverConfig> parse(List<String> siteIds) {
@@ -41,6 +42,7 @@ record FailoverConfigParser(ConfigReader r) {
                 r.enumValue("failback", FailbackMode.class, FailbackMode.MANUAL).map(m -> b -> b.failbackMode(m)),
                 services("critical-services", Set.of(Service.BLOB)).map(s -> b -> b.criticalServices(s)),
                 probe().map(p -> b -> b.probe(p)),
+                detection().map(d -> b -> b.detection(d)),
                 r.integer("passive.consecutive-failures", 3).map(n -> b -> b.passiveFailures(n)),
                 r.duration("client-wait", Duration.ofSeconds(2)).map(d -> b -> b.clientWait(d)),
                 r.duration("call-timeout", Duration.ofSeconds(2)).map(d -> b -> b.callTimeout(d)),
@@ -139,7 +141,7 @@ record FailoverConfigParser(ConfigReader r) {
         CoordinationConfig d = CoordinationConfig.SINGLE;
         return ConfigProblem.flatten(Validation.combine(
                 r.enumValue("coordination.kind", CoordinationKind.class, d.kind()),
-                r.string("coordination.share", String.valueOf(d.share())).flatMap(this::share),
+                r.decimal("coordination.share", d.share()),
                 r.duration("coordination.lease", d.lease()),
                 r.string("coordination.instance-id", ""),
                 r.string("coordination.zookeeper.connect", ""),
@@ -150,12 +152,14 @@ record FailoverConfigParser(ConfigReader r) {
                         session)));
     }
 
-    private Validation<Seq<ConfigProblem>, Double> share(String text) {
-        try {
-            return Validation.valid(Double.parseDouble(text.trim()));
-        } catch (NumberFormatException e) {
-            return r.invalid("coordination.share", "not a number: '" + text + "'; a share of live instances, e.g. 0.5");
-        }
+    private Validation<Seq<ConfigProblem>, Detection> detection() {
+        Detection d = Detection.COUNT;
+        return ConfigProblem.flatten(Validation.combine(
+                r.enumValue("detection.kind", Detection.Kind.class, d.kind()),
+                r.decimal("detection.phi-threshold", d.phiThreshold()),
+                r.duration("detection.min-std-deviation", d.minStdDeviation()),
+                r.duration("detection.acceptable-pause", d.acceptablePause()),
+                r.duration("detection.check-interval", d.checkInterval())).ap(Detection::new));
     }
 
     private Validation<Seq<ConfigProblem>, Map<String, Set<Service>>> capabilities() {

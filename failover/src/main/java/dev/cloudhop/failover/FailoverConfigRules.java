@@ -37,6 +37,10 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         return "; configured sites: " + String.join(", ", known);
     }
 
+    private Validation<Seq<ConfigProblem>, Void> positive(String key, Duration d) {
+        return check(!d.isNegative() && !d.isZero(), key, "must be positive, was " + d);
+    }
+
     private Validation<Seq<ConfigProblem>, Void> notNegative(String key, Duration d) {
         return check(!d.isNegative(), key, "must not be negative");
     }
@@ -55,6 +59,11 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         });
         checks.add(notNegative("probe.interval", b.probe.interval()));
         checks.add(notNegative("probe.timeout", b.probe.timeout()));
+        checks.add(check(b.detection.phiThreshold() > 0, "detection.phi-threshold",
+                "must be positive, was " + b.detection.phiThreshold()));
+        checks.add(positive("detection.min-std-deviation", b.detection.minStdDeviation()));
+        checks.add(notNegative("detection.acceptable-pause", b.detection.acceptablePause()));
+        checks.add(positive("detection.check-interval", b.detection.checkInterval()));
         checks.add(notNegative("client-wait", b.clientWait));
         checks.add(notNegative("call-timeout", b.callTimeout));
         checks.add(notNegative("replication.rpo-budget", b.rpoBudget));

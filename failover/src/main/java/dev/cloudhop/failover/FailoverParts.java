@@ -80,7 +80,8 @@ final class FailoverParts {
         List<String> order = new ArrayList<>(config.priority());
         b.sites.ids().stream().filter(id -> !order.contains(id)).forEach(order::add);
         Orchestrator[] decider = new Orchestrator[1];
-        this.health = new HealthMonitor(order, config.probe().toleratedFailures(), config.passiveFailures(), clock, events,
+        this.health = new HealthMonitor(order, config.probe().toleratedFailures(), config.passiveFailures(),
+                config.detection(), System::nanoTime, clock, events,
                 (site, service) -> {
                     if (decider[0] != null) {
                         decider[0].healthChanged(site, service);
@@ -127,6 +128,7 @@ final class FailoverParts {
         prober.round(Duration.ofSeconds(10));
         if (b.probing) {
             prober.schedule(config.probe().interval(), config.probe().timeout());
+            health.startEvaluating();
         }
     }
 
@@ -171,6 +173,7 @@ final class FailoverParts {
         }
         state.close();
         prober.close();
+        health.close();
         orchestrator.close();
         coordinator.close();
         merger.close();

@@ -24,6 +24,21 @@ final class SiteHooks implements InterceptedSite.Hooks {
     }
 
     @Override
+    public long started(String site, Service service) {
+        return health.callStarted(site, service);
+    }
+
+    @Override
+    public void answered(String site, Service service, long token) {
+        health.callAnswered(site, service, token);
+    }
+
+    @Override
+    public void abandoned(String site, Service service, long token) {
+        health.callAbandoned(site, service, token);
+    }
+
+    @Override
     public void succeeded(String site, Service service) {
         health.callSucceeded(site, service);
     }

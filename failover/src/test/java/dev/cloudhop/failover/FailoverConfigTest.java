@@ -55,6 +55,24 @@ class FailoverConfigTest {
     }
 
     @Test
+    void detectionIsCountByDefaultAndPhiWithItsSettingsChecked() {
+        assertThat(parse("priority = [azure]").detection()).isEqualTo(dev.cloudhop.failover.health.Detection.COUNT);
+        dev.cloudhop.failover.health.Detection phi = parse("priority = [azure], detection { kind = phi, phi-threshold = 2.5 }")
+                .detection();
+        assertThat(phi.kind()).isEqualTo(dev.cloudhop.failover.health.Detection.Kind.PHI);
+        assertThat(phi.phiThreshold()).isEqualTo(2.5);
+        assertThat(problems(() -> parse("""
+                priority = [azure]
+                detection { kind = hunch, check-interval = often }
+                """))).containsExactlyInAnyOrder(
+                "f.conf: failover.detection.kind: must be one of [count, phi], was 'hunch'",
+                "f.conf: failover.detection.check-interval: must be a duration such as 500 ms or 2 s");
+        assertThat(problems(() -> parse("priority = [azure], detection { phi-threshold = 0, min-std-deviation = 0 ms }")))
+                .containsExactlyInAnyOrder("f.conf: failover.detection.phi-threshold: must be positive, was 0.0",
+                        "f.conf: failover.detection.min-std-deviation: must be positive, was PT0S");
+    }
+
+    @Test
     void aKeyThatCannotBeReadIsReportedOnce() {
         assertThat(problems(() -> parse("priority = azure"))).containsExactly(
                 "f.conf: failover.priority: must be a list of site ids");

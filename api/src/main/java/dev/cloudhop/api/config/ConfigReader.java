@@ -130,6 +130,11 @@ public final class ConfigReader {
         return read(path, () -> config.getInt(path), fallback, "a whole number");
     }
 
+    /** A number such as {@code 0.5} or {@code 8}, {@code fallback} when unset. */
+    public Validation<Seq<ConfigProblem>, Double> decimal(String path, double fallback) {
+        return read(path, () -> config.getDouble(path), fallback, "a number such as 0.5");
+    }
+
     /** {@code true} or {@code false}, {@code fallback} when unset. */
     public Validation<Seq<ConfigProblem>, Boolean> bool(String path, boolean fallback) {
         return read(path, () -> config.getBoolean(path), fallback, "true or false");

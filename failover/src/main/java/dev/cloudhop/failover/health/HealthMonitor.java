@@ -3,12 +3,17 @@ package dev.cloudhop.failover.health;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.event.FailoverEvent;
 import dev.cloudhop.failover.internal.EventBus;
+import dev.cloudhop.failover.internal.Threads;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +22,12 @@ import org.slf4j.LoggerFactory;
  * {@code tolerated-failures} consecutive failed probes and up after one success, as in Traffic Manager) and
  * passive observation of live calls ({@code consecutive-failures} unavailable calls in a row mark it down
  * at once, so an outage under traffic is seen in milliseconds). Only unavailability and throttling count;
- * caller errors never do. Changes are published as {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
+ * caller errors never do. With {@link Detection.Kind#PHI} a third source joins them: a {@link PhiAccrualDetector}
+ * per (site, service) fed by every call's start and answer, evaluated every {@code check-interval}, marks a
+ * service down whose calls have gone unanswered too long, which is how a frozen site (no error, no answer) is
+ * seen before any timeout. Changes are published as {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
  */
-public final class HealthMonitor {
+public final class HealthMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
 
@@ -28,6 +36,8 @@ public final class HealthMonitor {
         /** Written under the state's lock; volatile so that a success after successes needs no lock. */
         volatile int consecutiveCallFailures;
         int consecutiveProbeFailures;
+        /** Null unless detection is {@link Detection.Kind#PHI}. */
+        PhiAccrualDetector phi;
     }
 
     private final Map<String, Map<Service, State>> states = new LinkedHashMap<>();
@@ -36,26 +46,45 @@ public final class HealthMonitor {
     private final Clock clock;
     private final EventBus events;
     private final BiConsumer<String, Service> onChange;
+    private final Detection detection;
+    private final ScheduledExecutorService evaluator;
+
+    /** As the full constructor, with count-based detection only. */
+    public HealthMonitor(List<String> sites, int toleratedProbeFailures, int passiveThreshold, Clock clock, EventBus events,
+                         BiConsumer<String, Service> onChange) {
+        this(sites, toleratedProbeFailures, passiveThreshold, Detection.COUNT, System::nanoTime, clock, events, onChange);
+    }
 
     /**
-     * Every service of every site starts up.
+     * Every service of every site starts up. With phi detection, call {@link #startEvaluating()} (or
+     * {@link #evaluate()} from a test) for the detectors to mark anything down.
      *
      * @param sites                  site ids
      * @param toleratedProbeFailures consecutive failed probes that mark a service down (at least 1)
      * @param passiveThreshold       consecutive failed live calls that mark a service down (at least 1)
+     * @param detection              count only, or count and phi accrual
+     * @param nanoClock              monotonic time of the phi detectors ({@code System::nanoTime})
      * @param clock                  for events
      * @param events                 where changes are published
      * @param onChange               called after every change, on the thread that saw it
      */
-    public HealthMonitor(List<String> sites, int toleratedProbeFailures, int passiveThreshold, Clock clock, EventBus events,
-                         BiConsumer<String, Service> onChange) {
+    public HealthMonitor(List<String> sites, int toleratedProbeFailures, int passiveThreshold, Detection detection,
+                         LongSupplier nanoClock, Clock clock, EventBus events, BiConsumer<String, Service> onChange) {
+        this.detection = detection;
+        boolean phi = detection.kind() == Detection.Kind.PHI;
         for (String site : sites) {
             Map<Service, State> m = new EnumMap<>(Service.class);
             for (Service s : Service.values()) {
-                m.put(s, new State());
+                State state = new State();
+                if (phi) {
+                    state.phi = new PhiAccrualDetector(nanoClock, detection.minStdDeviation(), detection.acceptablePause(),
+                            PhiAccrualDetector.DEFAULT_WINDOW);
+                }
+                m.put(s, state);
             }
             states.put(site, m);
         }
+        this.evaluator = phi ? Executors.newSingleThreadScheduledExecutor(Threads.daemon("cloudhop-detector")) : null;
         this.toleratedProbeFailures = Math.max(1, toleratedProbeFailures);
         this.passiveThreshold = Math.max(1, passiveThreshold);
         this.clock = clock;
@@ -99,6 +128,81 @@ public final class HealthMonitor {
         return m.get(service);
     }
 
+    /** A call (live or probe) to the service starts; returns its token for {@link #callAnswered}/{@link #callAbandoned}. */
+    public long callStarted(String site, Service service) {
+        PhiAccrualDetector d = state(site, service).phi;
+        return d == null ? 0 : d.started();
+    }
+
+    /** The call of {@code token} was answered (a success, or an error that is the caller's). */
+    public void callAnswered(String site, Service service, long token) {
+        PhiAccrualDetector d = state(site, service).phi;
+        if (d != null) {
+            d.answered(token);
+        }
+    }
+
+    /** The call of {@code token} ended unanswered (unavailable, throttled). */
+    public void callAbandoned(String site, Service service, long token) {
+        PhiAccrualDetector d = state(site, service).phi;
+        if (d != null) {
+            d.abandoned(token);
+        }
+    }
+
+    /** The phi detector's suspicion of the service now; 0 with count-based detection. */
+    public double phi(String site, Service service) {
+        PhiAccrualDetector d = state(site, service).phi;
+        return d == null ? 0 : d.phi();
+    }
+
+    /** Evaluates every phi detector every {@code check-interval} from now on, until closed; a no-op in count mode. */
+    public void startEvaluating() {
+        if (evaluator != null) {
+            long ns = detection.checkInterval().toNanos();
+            evaluator.scheduleWithFixedDelay(() -> {
+                try {
+                    evaluate();
+                } catch (RuntimeException e) {
+                    // a scheduled task that throws is never run again: detection must go on
+                    LOG.error("failure detection round failed", e);
+                }
+            }, ns, ns, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Marks down every up service whose phi reached the threshold. */
+    public void evaluate() {
+        states.forEach((site, m) -> m.forEach((service, s) -> {
+            if (s.phi == null) {
+                return;
+            }
+            double phi = s.phi.phi();
+            if (phi < detection.phiThreshold()) {
+                return;
+            }
+            boolean changed = false;
+            synchronized (s) {
+                if (s.up) {
+                    s.up = false;
+                    changed = true;
+                }
+            }
+            if (changed) {
+                publish(site, service, false, String.format("phi %.1f >= %.1f: %d call(s) unanswered for %d ms", phi,
+                        detection.phiThreshold(), s.phi.inFlight(), s.phi.silence().toMillis()));
+            }
+        }));
+    }
+
+    /** Stops evaluating the phi detectors. */
+    @Override
+    public void close() {
+        if (evaluator != null) {
+            evaluator.shutdownNow();
+        }
+    }
+
     /** A live call succeeded: the run of failures is broken (recovery itself is the probes' call). */
     public void callSucceeded(String site, Service service) {
         State s = state(site, service);
@@ -136,6 +240,9 @@ public final class HealthMonitor {
                 if (!s.up) {
                     s.up = true;
                     s.consecutiveCallFailures = 0;
+                    if (s.phi != null) {
+                        s.phi.reset(); // calls stuck in the outage are not the new silence
+                    }
                     changed = true;
                 }
             } else {

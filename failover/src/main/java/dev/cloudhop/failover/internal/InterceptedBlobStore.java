@@ -30,92 +30,92 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public boolean createContainer(String container) {
-        call.before("createContainer");
+        long t = call.before("createContainer");
         try {
-            return call.succeeded(target.createContainer(container));
+            return call.succeeded(t, target.createContainer(container));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean deleteContainer(String container) {
-        call.before("deleteContainer");
+        long t = call.before("deleteContainer");
         try {
-            return call.succeeded(target.deleteContainer(container));
+            return call.succeeded(t, target.deleteContainer(container));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean containerExists(String container) {
-        call.before("containerExists");
+        long t = call.before("containerExists");
         try {
-            return call.succeeded(target.containerExists(container));
+            return call.succeeded(t, target.containerExists(container));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Stream<String> listContainers() {
-        call.before("listContainers");
+        long t = call.before("listContainers");
         try {
-            return call.succeeded(target.listContainers());
+            return call.succeeded(t, target.listContainers());
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public BlobInfo put(BlobId id, BlobContent content, PutOptions options) {
-        call.before("put");
+        long t = call.before("put");
         try {
-            return call.succeeded(target.put(id, content, options));
+            return call.succeeded(t, target.put(id, content, options));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Optional<Blob> get(BlobId id) {
-        call.before("get");
+        long t = call.before("get");
         try {
-            return call.succeeded(target.get(id));
+            return call.succeeded(t, target.get(id));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Optional<BlobInfo> stat(BlobId id) {
-        call.before("stat");
+        long t = call.before("stat");
         try {
-            return call.succeeded(target.stat(id));
+            return call.succeeded(t, target.stat(id));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public void delete(BlobId id) {
-        call.before("delete");
+        long t = call.before("delete");
         try {
             target.delete(id);
-            call.succeeded();
+            call.succeeded(t, t);
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public BlobPage listPage(String container, ListOptions options, Optional<String> token) {
-        call.before("listPage");
+        long t = call.before("listPage");
         try {
-            return call.succeeded(target.listPage(container, options, token));
+            return call.succeeded(t, target.listPage(container, options, token));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 

@@ -24,61 +24,61 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public List<Node> listNodes() {
-        call.before("listNodes");
+        long t = call.before("listNodes");
         try {
-            return call.succeeded(target.listNodes());
+            return call.succeeded(t, target.listNodes());
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public List<Node> listNodes(String group) {
-        call.before("listNodes");
+        long t = call.before("listNodes");
         try {
-            return call.succeeded(target.listNodes(group));
+            return call.succeeded(t, target.listNodes(group));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Optional<Node> node(String id) {
-        call.before("node");
+        long t = call.before("node");
         try {
-            return call.succeeded(target.node(id));
+            return call.succeeded(t, target.node(id));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public List<Node> launch(NodeSpec spec, int count) {
-        call.before("launch");
+        long t = call.before("launch");
         try {
-            return call.succeeded(target.launch(spec, count));
+            return call.succeeded(t, target.launch(spec, count));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean destroy(String id) {
-        call.before("destroy");
+        long t = call.before("destroy");
         try {
-            return call.succeeded(target.destroy(id));
+            return call.succeeded(t, target.destroy(id));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public ScriptResult runScript(String id, String script, Duration timeout) {
-        call.before("runScript");
+        long t = call.before("runScript");
         try {
-            return call.succeeded(target.runScript(id, script, timeout));
+            return call.succeeded(t, target.runScript(id, script, timeout));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 

@@ -24,82 +24,82 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public List<Zone> listZones() {
-        call.before("listZones");
+        long t = call.before("listZones");
         try {
-            return call.succeeded(target.listZones());
+            return call.succeeded(t, target.listZones());
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Optional<Zone> zone(String zoneName) {
-        call.before("zone");
+        long t = call.before("zone");
         try {
-            return call.succeeded(target.zone(zoneName));
+            return call.succeeded(t, target.zone(zoneName));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Zone createZone(String zoneName) {
-        call.before("createZone");
+        long t = call.before("createZone");
         try {
-            return call.succeeded(target.createZone(zoneName));
+            return call.succeeded(t, target.createZone(zoneName));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean deleteZone(String zoneName) {
-        call.before("deleteZone");
+        long t = call.before("deleteZone");
         try {
-            return call.succeeded(target.deleteZone(zoneName));
+            return call.succeeded(t, target.deleteZone(zoneName));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public void upsert(String zoneName, RecordSet recordSet) {
-        call.before("upsert");
+        long t = call.before("upsert");
         try {
             target.upsert(zoneName, recordSet);
-            call.succeeded();
+            call.succeeded(t, t);
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean delete(String zoneName, String name, RecordType type) {
-        call.before("delete");
+        long t = call.before("delete");
         try {
-            return call.succeeded(target.delete(zoneName, name, type));
+            return call.succeeded(t, target.delete(zoneName, name, type));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Optional<RecordSet> get(String zoneName, String name, RecordType type) {
-        call.before("get");
+        long t = call.before("get");
         try {
-            return call.succeeded(target.get(zoneName, name, type));
+            return call.succeeded(t, target.get(zoneName, name, type));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Stream<RecordSet> list(String zoneName) {
-        call.before("list");
+        long t = call.before("list");
         try {
-            return call.succeeded(target.list(zoneName));
+            return call.succeeded(t, target.list(zoneName));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 

@@ -34,127 +34,127 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public boolean createQueue(String queue) {
-        call.before("createQueue");
+        long t = call.before("createQueue");
         try {
-            return call.succeeded(target.createQueue(queue));
+            return call.succeeded(t, target.createQueue(queue));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean createQueue(String queue, DeadLetterPolicy policy) {
-        call.before("createQueue");
+        long t = call.before("createQueue");
         try {
-            return call.succeeded(target.createQueue(queue, policy));
+            return call.succeeded(t, target.createQueue(queue, policy));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
-        call.before("deadLetterPolicy");
+        long t = call.before("deadLetterPolicy");
         try {
-            return call.succeeded(target.deadLetterPolicy(queue));
+            return call.succeeded(t, target.deadLetterPolicy(queue));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
-        call.before("redrive");
+        long t = call.before("redrive");
         try {
             int moved = target.redrive(deadLetterQueue, targetQueue, maxMessages);
-            call.succeeded();
+            call.succeeded(t, t);
             return moved;
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean deleteQueue(String queue) {
-        call.before("deleteQueue");
+        long t = call.before("deleteQueue");
         try {
-            return call.succeeded(target.deleteQueue(queue));
+            return call.succeeded(t, target.deleteQueue(queue));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public boolean queueExists(String queue) {
-        call.before("queueExists");
+        long t = call.before("queueExists");
         try {
-            return call.succeeded(target.queueExists(queue));
+            return call.succeeded(t, target.queueExists(queue));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public Stream<String> listQueues() {
-        call.before("listQueues");
+        long t = call.before("listQueues");
         try {
-            return call.succeeded(target.listQueues());
+            return call.succeeded(t, target.listQueues());
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public String send(String queue, OutgoingMessage message) {
-        call.before("send");
+        long t = call.before("send");
         try {
-            return call.succeeded(target.send(queue, message));
+            return call.succeeded(t, target.send(queue, message));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
-        call.before("receive");
+        long t = call.before("receive");
         try {
-            return call.succeeded(target.receive(queue, options));
+            return call.succeeded(t, target.receive(queue, options));
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public void ack(String queue, String receipt) {
-        call.before("ack");
+        long t = call.before("ack");
         try {
             target.ack(queue, receipt);
-            call.succeeded();
+            call.succeeded(t, t);
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public void extendVisibility(String queue, String receipt, Duration visibility) {
-        call.before("extendVisibility");
+        long t = call.before("extendVisibility");
         try {
             target.extendVisibility(queue, receipt, visibility);
-            call.succeeded();
+            call.succeeded(t, t);
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 
     @Override
     public long approximateDepth(String queue) {
-        call.before("approximateDepth");
+        long t = call.before("approximateDepth");
         try {
             long result = target.approximateDepth(queue);
-            call.succeeded();
+            call.succeeded(t, t);
             return result;
         } catch (RuntimeException e) {
-            throw call.failed(e);
+            throw call.failed(t, e);
         }
     }
 

@@ -24,6 +24,19 @@ public final class InterceptedSite {
          */
         void beforeCall(SiteInfo site, Service service, String operation) throws InterruptedException;
 
+        /** A call passed the interceptors and goes to the site; returns its token for failure detection. */
+        default long started(String site, Service service) {
+            return 0;
+        }
+
+        /** The call of {@code token} was answered: a success, or an error that is the caller's. */
+        default void answered(String site, Service service, long token) {
+        }
+
+        /** The call of {@code token} ended without an answer (unavailable, throttled). */
+        default void abandoned(String site, Service service, long token) {
+        }
+
         /** A call succeeded. */
         void succeeded(String site, Service service);
 

@@ -24,35 +24,51 @@ final class SiteCall {
         this.hooks = hooks;
     }
 
-    /** Runs the interceptors; a failure they throw is reported like one the site answered. */
-    void before(String operation) {
+    /**
+     * Starts the call for failure detection, then runs the interceptors: a call the switchboard holds (a
+     * simulated blackhole) is outstanding like one a frozen site holds. A failure the interceptors throw is
+     * reported like one the site answered.
+     *
+     * @return the call's token, for {@link #succeeded(long)} or {@link #failed(long, RuntimeException)}
+     */
+    long before(String operation) {
+        long token = hooks.started(siteId, service);
         try {
             hooks.beforeCall(site, service, operation);
+            return token;
         } catch (InterruptedException e) {
             // not the site's fault: no health report
+            hooks.abandoned(siteId, service, token);
             Thread.currentThread().interrupt();
             throw new UnavailableException(ErrorContext.of(site, service.key() + "." + operation),
                     "interrupted while an interceptor delayed the call", e);
         } catch (RuntimeException e) {
-            throw failed(e);
+            throw failed(token, e);
         }
     }
 
-    /** The call succeeded. */
-    void succeeded() {
+    /** The call of {@code token} succeeded. */
+    void succeeded(long token) {
+        hooks.answered(siteId, service, token);
         hooks.succeeded(siteId, service);
     }
 
-    /** The call succeeded with {@code result}. */
-    <T> T succeeded(T result) {
-        hooks.succeeded(siteId, service);
+    /** The call of {@code token} succeeded with {@code result}. */
+    <T> T succeeded(long token, T result) {
+        succeeded(token);
         return result;
     }
 
-    /** The call failed with {@code e}: reported when the site is unavailable or throttling; returned to be rethrown. */
-    RuntimeException failed(RuntimeException e) {
+    /**
+     * The call of {@code token} failed with {@code e}: a failure of the site when it is unavailable or throttling
+     * (the call then went unanswered), an answer otherwise (a caller error); returned to be rethrown.
+     */
+    RuntimeException failed(long token, RuntimeException e) {
         if (e instanceof UnavailableException || e instanceof ThrottledException) {
+            hooks.abandoned(siteId, service, token);
             hooks.failed(siteId, service, e.getMessage());
+        } else {
+            hooks.answered(siteId, service, token);
         }
         return e;
     }

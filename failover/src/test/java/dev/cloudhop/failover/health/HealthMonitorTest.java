@@ -61,4 +61,47 @@ class HealthMonitorTest {
         assertThatThrownBy(() -> health.isUp("x", Service.BLOB)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown site 'x'");
     }
+
+    @Test
+    void withPhiDetectionAnUnansweredCallMarksTheServiceDownAndARecoveryForgetsIt() {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        List<String> reasons = new ArrayList<>();
+        events.subscribe(e -> {
+            if (e instanceof FailoverEvent.SiteHealthChanged h) {
+                reasons.add(h.site() + "/" + h.service().key() + " " + (h.up() ? "up" : "down") + ": " + h.reason());
+            }
+        });
+        HealthMonitor phi = new HealthMonitor(List.of("a", "b"), 2, 3, Detection.COUNT.withKind(Detection.Kind.PHI),
+                nanos::get, Clock.systemUTC(), events, (site, service) -> { });
+        for (int i = 0; i < 50; i++) {
+            long t = phi.callStarted("a", Service.BLOB);
+            nanos.addAndGet(10_000_000);
+            phi.callAnswered("a", Service.BLOB, t);
+        }
+        phi.callStarted("a", Service.BLOB); // never answered: the site froze
+        nanos.addAndGet(200_000_000);
+        phi.evaluate();
+        assertThat(phi.isUp("a", Service.BLOB)).as("200 ms is within the acceptable pause").isTrue();
+
+        nanos.addAndGet(400_000_000);
+        phi.evaluate();
+        assertThat(phi.isUp("a", Service.BLOB)).isFalse();
+        assertThat(phi.isUp("a", Service.QUEUE)).isTrue();
+        assertThat(reasons).singleElement().asString().startsWith("a/blob down: phi ").contains("1 call(s) unanswered for 600 ms");
+
+        phi.probed("a", Service.BLOB, true, "");
+        assertThat(phi.phi("a", Service.BLOB)).as("the stuck call is forgotten with the recovery").isZero();
+        phi.evaluate();
+        assertThat(phi.isUp("a", Service.BLOB)).isTrue();
+        phi.close();
+    }
+
+    @Test
+    void withCountDetectionCallsAreNotTracked() {
+        long t = health.callStarted("a", Service.BLOB);
+        health.evaluate();
+        assertThat(health.phi("a", Service.BLOB)).isZero();
+        health.callAbandoned("a", Service.BLOB, t);
+        assertThat(health.isUp("a", Service.BLOB)).isTrue();
+    }
 }

@@ -1,0 +1,52 @@
+package dev.cloudhop.failover.health;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How the {@link HealthMonitor} decides that a site's service is down, read from the {@code failover.detection}
+ * section:
+ * <pre>{@code
+ * detection { kind = count,              # count | phi
+ *             phi-threshold = 4,         # phi mode: suspicion that marks a service down
+ *             min-std-deviation = 30 ms, acceptable-pause = 300 ms, check-interval = 20 ms }
+ * }</pre>
+ * In both kinds, {@code probe.tolerated-failures} failed probes in a row and {@code passive.consecutive-failures}
+ * unavailable calls in a row mark a service down. {@link Kind#PHI} adds a {@link PhiAccrualDetector} per site
+ * and service: every {@code check-interval}, a service whose calls (live or probes) have gone unanswered for
+ * longer than its recent latencies make likely is marked down before any timeout fires.
+ *
+ * @param kind             count only, or count plus the phi accrual detector
+ * @param phiThreshold     phi mode: the suspicion that marks a service down (phi 4: a 0.01% chance it is fine)
+ * @param minStdDeviation  phi mode: floor of the latency distribution's standard deviation
+ * @param acceptablePause  phi mode: silence always tolerated on top of the mean latency (a GC or VM pause)
+ * @param checkInterval    phi mode: how often the suspicion is evaluated
+ */
+public record Detection(Kind kind, double phiThreshold, Duration minStdDeviation, Duration acceptablePause,
+                        Duration checkInterval) {
+
+    /** Count-based detection only, with the phi defaults ready for {@code kind = phi}. */
+    public static final Detection COUNT = new Detection(Kind.COUNT, 4.0, Duration.ofMillis(30), Duration.ofMillis(300),
+            Duration.ofMillis(20));
+
+    /** Which evidence marks a service down. */
+    public enum Kind {
+        /** Consecutive failed probes and consecutive failed calls. */
+        COUNT,
+        /** As {@link #COUNT}, plus the phi accrual detector's suspicion of unanswered calls. */
+        PHI
+    }
+
+    /** Rejects nulls (ranges are checked by the configuration's rules). */
+    public Detection {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(minStdDeviation, "minStdDeviation");
+        Objects.requireNonNull(acceptablePause, "acceptablePause");
+        Objects.requireNonNull(checkInterval, "checkInterval");
+    }
+
+    /** This detection with another kind. */
+    public Detection withKind(Kind newKind) {
+        return new Detection(newKind, phiThreshold, minStdDeviation, acceptablePause, checkInterval);
+    }
+}

@@ -1,0 +1,79 @@
+package dev.cloudhop.failover.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.api.config.Cloudhop;
+import dev.cloudhop.api.config.CloudhopConfig;
+import dev.cloudhop.api.config.ProviderRegistry;
+import dev.cloudhop.api.config.Sites;
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.FailoverConfig;
+import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.drill.Fault;
+import dev.cloudhop.failover.event.FailoverEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With {@code detection.kind = phi}, a site that stops answering (a switchboard blackhole: calls hang, no error)
+ * is found down from its unanswered calls while they still wait: long before the call timeout or the probes'
+ * count could say so, and the facade fails over.
+ */
+class PhiDetectionFailoverTest {
+
+    private static final String CONFIG = """
+            sites {
+              azure { provider = local, region = westeurope }
+              aws   { provider = local, region = us-east-1 }
+            }
+            failover {
+              priority = [azure, aws]
+              probe { interval = 30 s, timeout = 30 s, tolerated-failures = 2 }
+              detection { kind = phi }
+              call-timeout = 20 s
+              client-wait = 20 s
+            }
+            """;
+
+    @Test
+    void aFrozenSiteIsFoundDownWhileItsCallsStillWaitAndTheFacadeFailsOver() throws Exception {
+        ProviderRegistry providers = ProviderRegistry.discover();
+        CloudhopConfig config = CloudhopConfig.parse(CONFIG, "phi.conf", Map.of(), providers);
+        Sites sites = Cloudhop.open(config, providers);
+        try (FailoverCloud cloud = FailoverCloud.builder(sites, FailoverConfig.of(config)).closeSitesOnClose().build()) {
+            List<String> downs = new CopyOnWriteArrayList<>();
+            cloud.events().subscribe(e -> {
+                if (e instanceof FailoverEvent.SiteHealthChanged h && !h.up()) {
+                    downs.add(h.site() + "/" + h.service().key() + ": " + h.reason());
+                }
+            });
+            cloud.blobs().createContainer("catalog");
+            for (int i = 0; i < 100; i++) {
+                cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("v" + i)); // the latencies it learns
+            }
+
+            cloud.switchboard().inject("azure", Service.BLOB, Fault.blackhole());
+            long frozenAt = System.nanoTime();
+            CompletableFuture<Object> stuck = CompletableFuture.supplyAsync(
+                    () -> cloud.blobs().put(BlobId.of("catalog", "late"), BlobContent.ofUtf8("x")));
+
+            // the bound is the feature: found down while the stuck call has 20 s to go, and failed over
+            await().atMost(Duration.ofSeconds(10)).until(() -> cloud.activeSite().equals("aws"));
+            long detectedMs = (System.nanoTime() - frozenAt) / 1_000_000;
+            System.out.println("[phi] frozen azure found down and left after " + detectedMs + " ms: " + downs);
+            assertThat(downs).anySatisfy(d -> assertThat(d).startsWith("azure/blob: phi "));
+            assertThat(stuck).as("the call the frozen site holds is still waiting").isNotDone();
+
+            cloud.blobs().put(BlobId.of("catalog", "after"), BlobContent.ofUtf8("y"));
+            assertThat(cloud.rawSite("aws").blobs().get(BlobId.of("catalog", "after"))).isPresent();
+            cloud.switchboard().clearAll();
+        }
+    }
+}
