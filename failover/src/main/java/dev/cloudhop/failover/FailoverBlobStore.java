@@ -73,8 +73,13 @@ final class FailoverBlobStore implements BlobStore {
         checkOpen();
         router.awaitSwitch("blob.write");
         InterceptedSite site = router.writeSite(key);
-        fences.check(site);
-        return site;
+        try {
+            fences.check(site);
+            return site;
+        } catch (CloudException e) {
+            // the fence of a site being failed away from could not be read: the write goes where clients are moved
+            return retrySite(site, key, key, true, e);
+        }
     }
 
     /**

@@ -29,13 +29,13 @@ final class SiteHooks implements InterceptedSite.Hooks {
     }
 
     @Override
-    public void answered(String site, Service service, long token) {
-        health.callAnswered(site, service, token);
+    public boolean answered(String site, Service service, long token) {
+        return health.callAnswered(site, service, token);
     }
 
     @Override
-    public void abandoned(String site, Service service, long token) {
-        health.callAbandoned(site, service, token);
+    public boolean abandoned(String site, Service service, long token) {
+        return health.callAbandoned(site, service, token);
     }
 
     @Override

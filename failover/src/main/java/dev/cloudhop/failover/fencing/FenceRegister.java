@@ -108,15 +108,20 @@ public final class FenceRegister {
                 + "), this client was at epoch " + mine + "; retry");
     }
 
-    /** The site's fence (epoch 0 for a fresh site), re-read until {@code deadline} while it cannot be read. */
+    /**
+     * The site's fence (epoch 0 for a fresh site), re-read until {@code deadline} while it cannot be read, or until
+     * a failover changes this instance's epoch.
+     */
     private Fence readWaiting(InterceptedSite site, long deadline) {
+        long epoch = active.epoch();
         while (true) {
             SystemBlobs.Read read = read(site);
             Optional<Fence> fence = fence(read);
             if (fence.isPresent() || read instanceof SystemBlobs.Absent) {
                 return fence.orElse(new Fence(0, defaultActive));
             }
-            if (System.nanoTime() >= deadline || active.closed()) {
+            // a failover meanwhile moved clients: waiting for this site's fence is pointless, the write goes elsewhere
+            if (System.nanoTime() >= deadline || active.closed() || active.epoch() != epoch) {
                 CloudException cause = ((SystemBlobs.Unreadable) read).cause();
                 LOG.warn("write refused at site {}: its fence ({}/{}) is unreadable: {}", site.id(), Fence.CONTAINER, Fence.NAME,
                         cause.toString());

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * caller errors never do. With {@link Detection.Kind#PHI} a third source joins them: a {@link PhiAccrualDetector}
  * per (site, service) fed by every call's start and answer, evaluated every {@code check-interval}, marks a
  * service down whose calls have gone unanswered too long, which is how a frozen site (no error, no answer) is
- * seen before any timeout. Changes are published as {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
+ * seen before any timeout; the calls still waiting on a service found down are then cancelled. Changes are published as {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
  */
 public final class HealthMonitor implements AutoCloseable {
 
@@ -134,20 +134,24 @@ public final class HealthMonitor implements AutoCloseable {
         return d == null ? 0 : d.started();
     }
 
-    /** The call of {@code token} was answered (a success, or an error that is the caller's). */
-    public void callAnswered(String site, Service service, long token) {
+    /**
+     * The call of {@code token} was answered (a success, or an error that is the caller's).
+     *
+     * @return whether the call had been cancelled because the service was found down
+     */
+    public boolean callAnswered(String site, Service service, long token) {
         PhiAccrualDetector d = state(site, service).phi;
-        if (d != null) {
-            d.answered(token);
-        }
+        return d != null && d.answered(token);
     }
 
-    /** The call of {@code token} ended unanswered (unavailable, throttled). */
-    public void callAbandoned(String site, Service service, long token) {
+    /**
+     * The call of {@code token} ended unanswered (unavailable, throttled, interrupted).
+     *
+     * @return whether the call had been cancelled because the service was found down
+     */
+    public boolean callAbandoned(String site, Service service, long token) {
         PhiAccrualDetector d = state(site, service).phi;
-        if (d != null) {
-            d.abandoned(token);
-        }
+        return d != null && d.abandoned(token);
     }
 
     /** The phi detector's suspicion of the service now; 0 with count-based detection. */
@@ -171,7 +175,10 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** Marks down every up service whose phi reached the threshold. */
+    /**
+     * Marks down every up service whose phi reached the threshold, cancelling its calls in flight; on a service
+     * down already, cancels the calls that have waited as long since.
+     */
     public void evaluate() {
         states.forEach((site, m) -> m.forEach((service, s) -> {
             if (s.phi == null) {
@@ -188,7 +195,13 @@ public final class HealthMonitor implements AutoCloseable {
                     changed = true;
                 }
             }
-            if (changed) {
+            if (!changed) {
+                // down already: a call started since then that waits as long is cut as well
+                int cancelled = s.phi.cancelAll();
+                if (cancelled > 0) {
+                    LOG.debug("site {} service {} is down: {} more call(s) in flight cancelled", site, service.key(), cancelled);
+                }
+            } else {
                 publish(site, service, false, String.format("phi %.1f >= %.1f: %d call(s) unanswered for %d ms", phi,
                         detection.phiThreshold(), s.phi.inFlight(), s.phi.silence().toMillis()));
             }
@@ -259,6 +272,14 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void publish(String site, Service service, boolean up, String reason) {
+        PhiAccrualDetector d = state(site, service).phi;
+        if (!up && d != null) {
+            // calls waiting on a service found down are cut, not waited out: the facade retries them elsewhere
+            int cancelled = d.cancelAll();
+            if (cancelled > 0) {
+                reason = reason + "; " + cancelled + " call(s) in flight cancelled";
+            }
+        }
         LOG.warn("site {} service {} is {}: {}", site, service.key(), up ? "up" : "down", reason);
         events.publish(new FailoverEvent.SiteHealthChanged(clock.instant(), site, service, up, reason));
         onChange.accept(site, service);

@@ -2,8 +2,10 @@ package dev.cloudhop.failover.health;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -22,7 +24,9 @@ import java.util.function.LongSupplier;
  * {@code minStdDeviation}, and {@code acceptablePause} is added to its mean, so that a stop-the-world pause
  * of that length (a garbage collection, a VM migration, a loaded host) does not raise phi to a failure.
  *
- * <p>Calls that failed as unavailable are not answers: they neither end a silence nor count as latency.
+ * <p>Calls that failed as unavailable are not answers: they neither end a silence nor count as latency. The
+ * detector also knows the thread waiting on each call, so that the calls of a service found down can be
+ * cancelled ({@link #cancelAll()}) instead of waiting out their timeouts.
  * Thread-safe; time comes from the {@code nanoClock} given (tests inject one).
  */
 public final class PhiAccrualDetector {
@@ -34,7 +38,10 @@ public final class PhiAccrualDetector {
     private final double minStdDevNanos;
     private final double acceptablePauseNanos;
     private final Window latencies;
-    private final Map<Long, Long> outstanding = new HashMap<>();
+    /** Calls in flight by token: start time and the thread waiting on them. */
+    private final Map<Long, Call> outstanding = new HashMap<>();
+    /** Tokens {@link #cancelAll()} cancelled that have not ended yet (kept across {@link #reset()}). */
+    private final Set<Long> cancelled = new HashSet<>();
     private long nextCall;
     private long lastAnswerNanos = Long.MIN_VALUE;
 
@@ -59,26 +66,57 @@ public final class PhiAccrualDetector {
         this.latencies = new Window(window);
     }
 
-    /** A call (probe or live) starts; returns the token to end it with. */
+    private record Call(long startNanos, Thread thread) {
+    }
+
+    /** A call (probe or live) starts on the current thread; returns the token to end it with. */
     public synchronized long started() {
         long token = nextCall++;
-        outstanding.put(token, nanoClock.getAsLong());
+        outstanding.put(token, new Call(nanoClock.getAsLong(), Thread.currentThread()));
         return token;
     }
 
-    /** The call of {@code token} was answered (successfully, or with an error that is the caller's). */
-    public synchronized void answered(long token) {
-        Long start = outstanding.remove(token);
+    /**
+     * The call of {@code token} was answered (successfully, or with an error that is the caller's).
+     *
+     * @return whether {@link #cancelAll()} had cancelled it (its thread may still carry the interrupt)
+     */
+    public synchronized boolean answered(long token) {
+        Call call = outstanding.remove(token);
+        boolean wasCancelled = cancelled.remove(token);
         long now = nanoClock.getAsLong();
-        if (start != null) {
-            latencies.add(now - start);
+        if (call != null && !wasCancelled) {
+            latencies.add(now - call.startNanos());
         }
         lastAnswerNanos = Math.max(lastAnswerNanos, now);
+        return wasCancelled;
     }
 
-    /** The call of {@code token} failed as unavailable, was cancelled or ended otherwise without an answer. */
-    public synchronized void abandoned(long token) {
+    /**
+     * The call of {@code token} failed as unavailable or ended otherwise without an answer.
+     *
+     * @return whether {@link #cancelAll()} had cancelled it
+     */
+    public synchronized boolean abandoned(long token) {
         outstanding.remove(token);
+        return cancelled.remove(token);
+    }
+
+    /**
+     * Cancels every call in flight: interrupts the thread waiting on each (a call that honours interrupts ends
+     * at once; the others end when they would have) and remembers it, so that its end reports the cancellation.
+     *
+     * @return the calls cancelled now
+     */
+    public synchronized int cancelAll() {
+        int n = 0;
+        for (Map.Entry<Long, Call> e : outstanding.entrySet()) {
+            if (cancelled.add(e.getKey())) {
+                e.getValue().thread().interrupt();
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Calls in flight now. */
@@ -101,11 +139,14 @@ public final class PhiAccrualDetector {
     }
 
     private long silenceNanos(long now) {
-        long oldest = outstanding.values().stream().mapToLong(Long::longValue).min().orElse(now);
+        long oldest = outstanding.values().stream().mapToLong(Call::startNanos).min().orElse(now);
         return now - Math.max(oldest, lastAnswerNanos);
     }
 
-    /** Forgets the silence (not the distributions): after a recovery the service starts unsuspected. */
+    /**
+     * Forgets the silence (not the distributions): after a recovery the service starts unsuspected. Cancelled
+     * calls stay known as such until they end.
+     */
     public synchronized void reset() {
         outstanding.clear();
         lastAnswerNanos = Long.MIN_VALUE;

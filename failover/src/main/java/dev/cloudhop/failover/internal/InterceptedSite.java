@@ -29,12 +29,22 @@ public final class InterceptedSite {
             return 0;
         }
 
-        /** The call of {@code token} was answered: a success, or an error that is the caller's. */
-        default void answered(String site, Service service, long token) {
+        /**
+         * The call of {@code token} was answered: a success, or an error that is the caller's.
+         *
+         * @return whether the call had been cancelled (its thread interrupted) because the site was found down
+         */
+        default boolean answered(String site, Service service, long token) {
+            return false;
         }
 
-        /** The call of {@code token} ended without an answer (unavailable, throttled). */
-        default void abandoned(String site, Service service, long token) {
+        /**
+         * The call of {@code token} ended without an answer (unavailable, throttled, interrupted).
+         *
+         * @return whether the call had been cancelled (its thread interrupted) because the site was found down
+         */
+        default boolean abandoned(String site, Service service, long token) {
+            return false;
         }
 
         /** A call succeeded. */

@@ -1,5 +1,6 @@
 package dev.cloudhop.failover.internal;
 
+import dev.cloudhop.api.CloudException;
 import dev.cloudhop.api.ErrorContext;
 import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.api.ThrottledException;
@@ -38,7 +39,9 @@ final class SiteCall {
             return token;
         } catch (InterruptedException e) {
             // not the site's fault: no health report
-            hooks.abandoned(siteId, service, token);
+            if (hooks.abandoned(siteId, service, token)) {
+                throw cancelled(e); // the interrupt was ours, and the throw consumed it
+            }
             Thread.currentThread().interrupt();
             throw new UnavailableException(ErrorContext.of(site, service.key() + "." + operation),
                     "interrupted while an interceptor delayed the call", e);
@@ -47,9 +50,17 @@ final class SiteCall {
         }
     }
 
-    /** The call of {@code token} succeeded. */
+    /** The failure a call cancelled because the site was found down ends with: unavailable, so callers go elsewhere. */
+    private UnavailableException cancelled(Exception cause) {
+        return new UnavailableException(ErrorContext.of(site, service.key()),
+                "call cancelled: " + siteId + " " + service.key() + " was found down while it waited", cause);
+    }
+
+    /** The call of {@code token} succeeded (a cancellation that came too late to cut it is cleared). */
     void succeeded(long token) {
-        hooks.answered(siteId, service, token);
+        if (hooks.answered(siteId, service, token)) {
+            Thread.interrupted();
+        }
         hooks.succeeded(siteId, service);
     }
 
@@ -64,11 +75,15 @@ final class SiteCall {
      * (the call then went unanswered), an answer otherwise (a caller error); returned to be rethrown.
      */
     RuntimeException failed(long token, RuntimeException e) {
-        if (e instanceof UnavailableException || e instanceof ThrottledException) {
-            hooks.abandoned(siteId, service, token);
+        boolean siteProblem = e instanceof UnavailableException || e instanceof ThrottledException;
+        boolean wasCancelled = siteProblem ? hooks.abandoned(siteId, service, token) : hooks.answered(siteId, service, token);
+        if (wasCancelled) {
+            // the site is down already: no health report; the interrupt was ours and must not leak to the caller
+            Thread.interrupted();
+            return e instanceof CloudException ? e : cancelled(e);
+        }
+        if (siteProblem) {
             hooks.failed(siteId, service, e.getMessage());
-        } else {
-            hooks.answered(siteId, service, token);
         }
         return e;
     }

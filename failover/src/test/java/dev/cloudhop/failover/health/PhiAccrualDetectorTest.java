@@ -117,4 +117,30 @@ class PhiAccrualDetectorTest {
         assertThat(detector.phi()).isZero();
         assertThat(detector.silence()).isEqualTo(Duration.ZERO);
     }
+
+    @Test
+    void cancellingInterruptsTheThreadsWaitingOnCallsAndTheirEndReportsIt() throws Exception {
+        steadyTraffic(50, new SplittableRandom(9));
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Boolean> ended = new java.util.concurrent.CompletableFuture<>();
+        Thread caller = new Thread(() -> {
+            long t = detector.started();
+            waiting.countDown();
+            try {
+                Thread.sleep(60_000); // a call the frozen site holds
+                ended.complete(false);
+            } catch (InterruptedException e) {
+                ended.complete(detector.abandoned(t));
+            }
+        });
+        caller.start();
+        waiting.await();
+        long answeredBefore = detector.started();
+        detector.answered(answeredBefore);
+
+        assertThat(detector.cancelAll()).isEqualTo(1);
+        assertThat(ended.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("the end knows it was cancelled").isTrue();
+        assertThat(detector.cancelAll()).as("nothing left to cancel").isZero();
+        caller.join();
+    }
 }
