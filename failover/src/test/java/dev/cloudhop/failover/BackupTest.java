@@ -171,7 +171,7 @@ class BackupTest {
         Fixture f = fixture("");
         FailoverCloud cloud = facade(f);
         cloud.blobs().createContainer("catalog");
-        for (int i = 0; i < 10; i++) {
+        for (int i = 0; i < 40; i++) {
             cloud.blobs().put(BlobId.of("catalog", "item-" + i), BlobContent.ofUtf8("content of item " + i), meta("m" + i));
         }
         uploaded(cloud);
@@ -186,15 +186,16 @@ class BackupTest {
             }
         })).hasMessage("interrupted");
         assertThat(seen).last().satisfies(p -> {
-            assertThat(p.objectsTotal()).isEqualTo(10);
+            assertThat(p.objectsTotal()).isEqualTo(40);
             assertThat(p.bytesDone()).isPositive().isLessThan(p.bytesTotal());
             assertThat(p.eta()).isPresent();
         });
 
         RestoreReport resumed = backup(cloud).restore("catalog", at, "vault");
 
-        assertThat(resumed.plan().unchanged()).isEqualTo(4);
-        assertThat(resumed.written()).isEqualTo(6);
+        // blobs are restored several at a time: those in flight when the listener threw may be done too
+        assertThat(resumed.plan().unchanged()).isGreaterThanOrEqualTo(4).isLessThan(40);
+        assertThat(resumed.written()).isEqualTo(40 - resumed.plan().unchanged());
         assertThat(snapshot(f.sites.site("vault").blobs(), "catalog")).isEqualTo(expected);
         assertThat(backup(cloud).plan("catalog", at, "vault").empty()).isTrue();
     }

@@ -217,7 +217,8 @@ public final class Backup implements AutoCloseable {
      * acknowledged at or before {@code at}. Blobs already matching their version are left alone, so running it again
      * after an interruption resumes it.
      *
-     * @param progress called after every blob written or deleted, on the calling thread
+     * @param progress called after every blob written or deleted, one call at a time (from the restore's threads:
+     *                 blobs are restored several at a time); an exception it throws stops the restore
      * @throws IllegalArgumentException if {@code at} is older than the retention or {@code toSite} is unknown
      * @throws IllegalStateException    naming the version whose chunk is missing or corrupt
      */

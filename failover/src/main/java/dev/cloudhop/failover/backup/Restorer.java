@@ -9,6 +9,7 @@ import dev.cloudhop.api.blob.BlobStore;
 import dev.cloudhop.api.blob.PutOptions;
 import dev.cloudhop.failover.backup.RestorePlan.Action;
 import dev.cloudhop.failover.backup.RestorePlan.Change;
+import dev.cloudhop.failover.internal.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -24,6 +25,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -33,6 +41,9 @@ import java.util.stream.Collectors;
  * user metadata) are skipped, which makes a restore resumable: run it again after an interruption and it carries on.
  */
 final class Restorer {
+
+    /** Blobs restored at a time: small blobs are bound by round trips, not bandwidth. */
+    static final int PARALLELISM = 8;
 
     private final BackupStore store;
 
@@ -118,32 +129,87 @@ final class Restorer {
     }
 
     /**
-     * Carries out a plan at {@code target}, reporting progress after every blob.
+     * Carries out a plan at {@code target}, {@value #PARALLELISM} blobs at a time, reporting progress after every blob
+     * (one call at a time, from the restore's threads). The first failure stops the restore and is thrown; what was
+     * done stays done, and running the restore again resumes it.
      *
-     * @throws IllegalStateException naming the version when its chunk is missing or does not match its hash (the
-     *                               blobs before it are restored; run {@link Backup#verify()})
+     * @throws IllegalStateException naming the version when its chunk is missing or does not match its hash (run
+     *                               {@link Backup#verify()})
      */
     RestoreReport execute(RestorePlan plan, BlobStore target, Consumer<RestoreProgress> listener, long startNanos) {
         target.createContainer(plan.container());
         long total = plan.bytes();
-        long bytes = 0;
-        int written = 0;
-        int deleted = 0;
-        for (Change c : plan.changes()) {
-            BlobId id = BlobId.of(plan.container(), c.key());
-            if (c.action() == Action.DELETE) {
-                target.delete(id);
-                deleted++;
-            } else {
-                HistoryEntry e = c.version().orElseThrow();
-                put(target, id, e);
-                bytes += e.size();
-                written++;
+        AtomicInteger written = new AtomicInteger();
+        AtomicInteger deleted = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        Object progress = new Object();
+        AtomicBoolean failed = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLELISM, Threads.daemon("cloudhop-restore"));
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (Change c : plan.changes()) {
+                done.add(pool.submit(() -> {
+                    if (failed.get()) {
+                        return; // another blob failed: the restore stops
+                    }
+                    try {
+                        restore(plan, c, target, written, deleted, bytes);
+                    } catch (RuntimeException | Error e) {
+                        failed.set(true);
+                        throw e;
+                    }
+                    synchronized (progress) {
+                        try {
+                            listener.accept(new RestoreProgress(written.get() + deleted.get(), plan.changes().size(), bytes.get(),
+                                    total, Duration.ofNanos(System.nanoTime() - startNanos)));
+                        } catch (RuntimeException e) {
+                            failed.set(true);
+                            throw e;
+                        }
+                    }
+                }));
             }
-            listener.accept(new RestoreProgress(written + deleted, plan.changes().size(), bytes, total,
-                    Duration.ofNanos(System.nanoTime() - startNanos)));
+            for (Future<?> f : done) {
+                await(f, done);
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        return new RestoreReport(plan, written, deleted, bytes, Duration.ofNanos(System.nanoTime() - startNanos));
+        return new RestoreReport(plan, written.get(), deleted.get(), bytes.get(), Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    private void restore(RestorePlan plan, Change c, BlobStore target, AtomicInteger written, AtomicInteger deleted,
+                         AtomicLong bytes) {
+        BlobId id = BlobId.of(plan.container(), c.key());
+        if (c.action() == Action.DELETE) {
+            target.delete(id);
+            deleted.incrementAndGet();
+        } else {
+            HistoryEntry e = c.version().orElseThrow();
+            put(target, id, e);
+            bytes.addAndGet(e.size());
+            written.incrementAndGet();
+        }
+    }
+
+    /** Waits for one blob's task; on its failure, cancels those not started and throws the failure. */
+    private static void await(Future<?> f, List<Future<?>> all) {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            all.forEach(other -> other.cancel(false));
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            all.forEach(other -> other.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("restore interrupted", e);
+        }
     }
 
     private void put(BlobStore target, BlobId id, HistoryEntry e) {
