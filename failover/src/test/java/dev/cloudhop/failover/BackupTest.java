@@ -45,26 +45,25 @@ class BackupTest {
     @TempDir
     Path spool;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private Fixture f;
+    private FailoverCloud cloud;
+
+    /** Sites and a facade backing up catalog and orders to vault, with {@code backupKeys} added; {@code container} created. */
+    private void start(String backupKeys, String container) {
+        f = new Fixture(SITES, Fixture.failoverWith("backup { containers = [catalog, orders], site = vault, "
+                + "spool-directory = \"" + spool + "\"" + backupKeys + " }"));
+        cloud = f.facade();
+        cloud.blobs().createContainer(container);
+    }
 
     @AfterEach
-    void closeAll() throws Exception {
-        for (int i = toClose.size() - 1; i >= 0; i--) {
-            toClose.get(i).close();
+    void stop() {
+        if (cloud != null) {
+            cloud.close();
         }
-    }
-
-    private Fixture fixture(String backupKeys) {
-        Fixture f = new Fixture(SITES, Fixture.failoverWith("backup { containers = [catalog, orders], site = vault, "
-                + "spool-directory = \"" + spool + "\"" + backupKeys + " }"));
-        toClose.add(f);
-        return f;
-    }
-
-    private FailoverCloud facade(Fixture f) {
-        FailoverCloud c = f.facade();
-        toClose.add(c);
-        return c;
+        if (f != null) {
+            f.close();
+        }
     }
 
     private static Backup backup(FailoverCloud cloud) {
@@ -102,9 +101,7 @@ class BackupTest {
 
     @Test
     void restoreBetweenTwoWritesOfOneKeyReturnsTheOlderAndRemovesLaterBlobs() {
-        Fixture f = fixture("");
-        FailoverCloud cloud = facade(f);
-        cloud.blobs().createContainer("catalog");
+        start("", "catalog");
         BlobId sku = BlobId.of("catalog", "sku-1.json");
         cloud.blobs().put(sku, BlobContent.ofUtf8("{\"price\":10}"), meta("1"));
         f.clock.advance(Duration.ofSeconds(2));
@@ -138,9 +135,7 @@ class BackupTest {
 
     @Test
     void aDeletedContainerComesBackWholeAndIdenticalContentIsStoredOnce() {
-        Fixture f = fixture("");
-        FailoverCloud cloud = facade(f);
-        cloud.blobs().createContainer("orders");
+        start("", "orders");
         for (int i = 0; i < 20; i++) {
             cloud.blobs().put(BlobId.of("orders", "2026/order-" + i + ".json"), BlobContent.ofUtf8(i % 2 == 0 ? "same" : "order " + i),
                     meta("r" + i));
@@ -168,9 +163,7 @@ class BackupTest {
 
     @Test
     void aRestoreIntoAnotherSiteMatchesAndAnInterruptedRestoreResumes() {
-        Fixture f = fixture("");
-        FailoverCloud cloud = facade(f);
-        cloud.blobs().createContainer("catalog");
+        start("", "catalog");
         for (int i = 0; i < 40; i++) {
             cloud.blobs().put(BlobId.of("catalog", "item-" + i), BlobContent.ofUtf8("content of item " + i), meta("m" + i));
         }
@@ -202,9 +195,7 @@ class BackupTest {
 
     @Test
     void verifyNamesACorruptChunkAndTheVersionsItAffects() {
-        Fixture f = fixture("");
-        FailoverCloud cloud = facade(f);
-        cloud.blobs().createContainer("catalog");
+        start("", "catalog");
         cloud.blobs().put(BlobId.of("catalog", "a"), BlobContent.ofUtf8("alpha"), meta("1"));
         cloud.blobs().put(BlobId.of("catalog", "b"), BlobContent.ofUtf8("beta"), meta("1"));
         uploaded(cloud);
@@ -229,9 +220,7 @@ class BackupTest {
 
     @Test
     void retentionKeepsEveryRestorePointInsideTheWindowAndDropsTheRest() {
-        Fixture f = fixture(", retention = 1 d, chunk-grace = 0 s");
-        FailoverCloud cloud = facade(f);
-        cloud.blobs().createContainer("catalog");
+        start(", retention = 1 d, chunk-grace = 0 s", "catalog");
         BlobId a = BlobId.of("catalog", "a");
         BlobId b = BlobId.of("catalog", "b");
         cloud.blobs().put(a, BlobContent.ofUtf8("a1"), meta("1"));
@@ -260,9 +249,7 @@ class BackupTest {
 
     @Test
     void theLagIsAMeterAndInTheStatus() {
-        Fixture f = fixture("");
-        FailoverCloud cloud = facade(f);
-        cloud.blobs().createContainer("catalog");
+        start("", "catalog");
         cloud.blobs().put(BlobId.of("catalog", "x"), BlobContent.ofUtf8("x"));
         uploaded(cloud);
         BackupStatus status = backup(cloud).status();
@@ -281,13 +268,13 @@ class BackupTest {
 
     @Test
     void changesLeftInTheSpoolAreUploadedByTheNextFacade() {
-        Fixture f = fixture("");
-        FailoverCloud first = f.facade();
-        first.blobs().createContainer("catalog");
+        start("", "catalog");
+        FailoverCloud first = cloud;
         first.blobs().put(BlobId.of("catalog", "k"), BlobContent.ofUtf8("v"));
         first.close(); // uploads before closing; the next facade over the same spool finds it empty
         assertThat(backup(first).status().pending()).isZero();
-        FailoverCloud second = facade(f);
+        FailoverCloud second = f.facade();
+        cloud = second;
         assertThat(backup(second).plan("catalog", f.clock.instant(), "vault").changes()).singleElement()
                 .satisfies(c -> assertThat(c.key()).isEqualTo("k"));
         assertThat(Optional.of(backup(second).status().pending())).contains(0);
