@@ -98,6 +98,8 @@ class BackupAcrossProvidersTest {
             }
             cloud.blobs().put(BlobId.of("catalog", "large.bin"), BlobContent.of(large));
             assertThat(backup.awaitUploaded(Duration.ofSeconds(60))).isTrue();
+            // replication done, so that no copy in flight re-creates a blob at disk after the deletion
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> cloud.replicationBacklog("disk") == 0);
             Instant beforeDeletion = Instant.now();
             Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(beforeDeletion.plusMillis(5)));
             cloud.blobs().deleteContainer("catalog");

@@ -53,11 +53,14 @@ class FleetBackupCrashTest {
             fleet.restart(0);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(() -> missing(fleet.backupSite(), beforeKill).isEmpty());
+            String status = fleet.status(0);
             fleet.stopAll();
 
             List<FleetLog.Ack> all = FleetLog.readAcks(FleetLog.ackLog(run, "i1"));
             System.out.println("[backup] " + leftInSpool + " changes were in the spool at the kill; " + beforeKill.size()
                     + " writes acknowledged before it, " + all.size() + " in all; run in " + run);
+            System.out.println("[backup] after the restart: " + status);
+            assertThat(status).contains("backup-lag=").contains("backup-pending=");
             assertThat(leftInSpool).isGreaterThanOrEqualTo(50);
             assertThat(all.size()).isGreaterThan(beforeKill.size());
             assertThat(missing(fleet.backupSite(), all)).isEmpty();
