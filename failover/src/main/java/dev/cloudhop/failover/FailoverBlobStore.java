@@ -13,6 +13,7 @@ import dev.cloudhop.api.blob.BlobPage;
 import dev.cloudhop.api.blob.BlobStore;
 import dev.cloudhop.api.blob.ListOptions;
 import dev.cloudhop.api.blob.PutOptions;
+import dev.cloudhop.failover.backup.Backup;
 import dev.cloudhop.failover.fencing.Fence;
 import dev.cloudhop.failover.fencing.FenceRegister;
 import dev.cloudhop.failover.internal.InterceptedSite;
@@ -43,13 +44,21 @@ final class FailoverBlobStore implements BlobStore {
     private final Replicator replicator;
     private final ActiveSite active;
     private final KnownResources known;
+    private final Optional<Backup> backup;
 
-    FailoverBlobStore(Router router, FenceRegister fences, Replicator replicator, ActiveSite active, KnownResources known) {
+    FailoverBlobStore(Router router, FenceRegister fences, Replicator replicator, ActiveSite active, KnownResources known,
+                      Optional<Backup> backup) {
         this.router = router;
         this.fences = fences;
         this.replicator = replicator;
         this.active = active;
         this.known = known;
+        this.backup = backup;
+    }
+
+    /** The backup recording writes to {@code container}, if it is backed up. */
+    private Optional<Backup> backupOf(String container) {
+        return backup.filter(b -> b.covers(container));
     }
 
     private void checkOpen() {
@@ -172,6 +181,7 @@ final class FailoverBlobStore implements BlobStore {
                 LOG.info("container {} not deleted at site {} (blob.deleteContainer): {}", container, other.id(), e.toString());
             }
         }
+        backupOf(container).ifPresent(b -> b.containerDeleted(container));
         return existed;
     }
 
@@ -183,11 +193,31 @@ final class FailoverBlobStore implements BlobStore {
     @Override
     public Stream<String> listContainers() {
         return read("", s -> s.blobs().listContainers().toList()).stream()
-                .filter(c -> !c.equals(Fence.CONTAINER));
+                .filter(c -> !c.equals(Fence.CONTAINER) && !c.equals(Backup.CONTAINER));
     }
 
+    /**
+     * With backup, the content is captured into the backup's spool while it streams to the site, and the change is
+     * durable there before the put returns; a put that fails leaves nothing in the spool.
+     */
     @Override
     public BlobInfo put(BlobId id, BlobContent content, PutOptions options) {
+        Optional<Backup> b = backupOf(id.container());
+        if (b.isEmpty()) {
+            return putAt(id, content, options).info;
+        }
+        try (Backup.WriteCapture capture = b.get().capture(id, content)) {
+            Written w = putAt(id, capture.content(), options);
+            capture.acknowledged(options, () -> w.site.blobs().get(id));
+            return w.info;
+        }
+    }
+
+    /** A put's outcome: the stored properties and the site that took it. */
+    private record Written(BlobInfo info, InterceptedSite site) {
+    }
+
+    private Written putAt(BlobId id, BlobContent content, PutOptions options) {
         known.containers().add(id.container());
         String key = key(id);
         InterceptedSite site = writeSite(key);
@@ -199,7 +229,7 @@ final class FailoverBlobStore implements BlobStore {
             info = site.blobs().put(id, content, options);
         }
         replicator.acknowledged(site.id(), id, false);
-        return info;
+        return new Written(info, site);
     }
 
     @Override
@@ -233,6 +263,7 @@ final class FailoverBlobStore implements BlobStore {
             site.blobs().delete(id);
         }
         replicator.acknowledged(site.id(), id, true);
+        backupOf(id.container()).ifPresent(b -> b.deleted(id));
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.cloudhop.api.config.ProviderRegistry;
 import dev.cloudhop.api.config.Sites;
 import dev.cloudhop.api.dns.DnsService;
 import dev.cloudhop.api.queue.QueueService;
+import dev.cloudhop.failover.backup.Backup;
 import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.drill.Switchboard;
 import dev.cloudhop.failover.event.EventStream;
@@ -158,6 +159,14 @@ public final class FailoverCloud implements Cloud {
         return p.replicator.dropped(site);
     }
 
+    /**
+     * Continuous backup with point-in-time restore, verify and retention, when the configuration has a
+     * {@code backup} section: {@code cloud.backup().get().restore("catalog", instant, "aws")}.
+     */
+    public Optional<Backup> backup() {
+        return p.backup;
+    }
+
     /** Queue sends captured locally and not yet replayed. */
     public int capturedMessages() {
         return p.journal.list(Optional.empty()).size();
@@ -294,6 +303,7 @@ public final class FailoverCloud implements Cloud {
 
     @Override
     public String toString() {
-        return "FailoverCloud[active=" + p.state.site() + ", epoch=" + p.state.epoch() + ", sites=" + p.router.ids() + "]";
+        return "FailoverCloud[active=" + p.state.site() + ", epoch=" + p.state.epoch() + ", sites=" + p.router.ids()
+                + p.backup.map(b -> ", backup=" + b.status()).orElse("") + "]";
     }
 }

@@ -5,6 +5,7 @@ import dev.cloudhop.api.config.CloudhopConfig;
 import dev.cloudhop.api.config.ConfigException;
 import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.api.config.ConfigReader;
+import dev.cloudhop.failover.backup.BackupConfig;
 import dev.cloudhop.failover.coordination.CoordinationConfig;
 import dev.cloudhop.failover.health.Detection;
 import io.vavr.collection.Seq;
@@ -47,6 +48,7 @@ import java.util.Set;
  *              release = true }            # destroy the group's nodes at the site a runbook leaves
  *   capabilities { ordering = [queue, blob], catalog = [blob] }
  *   coordination { kind = single, share = 0.5, lease = 5 s }   # see CoordinationConfig
+ *   backup { containers = [catalog, orders], site = onprem, retention = 7 d }   # see BackupConfig
  * }
  * }</pre>
  * Every key but {@code priority} has a default. For programmatic use, {@link #builder()} checks the same rules:
@@ -191,6 +193,7 @@ public final class FailoverConfig {
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
     private final CoordinationConfig coordination;
+    private final Optional<BackupConfig> backup;
 
     /** Copies what {@link FailoverConfigBuilder#validate()} has checked. */
     FailoverConfig(FailoverConfigBuilder b) {
@@ -216,6 +219,7 @@ public final class FailoverConfig {
         this.redeploy = b.redeploy;
         this.capabilities = FailoverConfigBuilder.orderedCopy(b.capabilities, FailoverConfigBuilder::services);
         this.coordination = b.coordination;
+        this.backup = b.backup;
     }
 
     /** How sites share the work. */
@@ -353,6 +357,11 @@ public final class FailoverConfig {
         return coordination;
     }
 
+    /** Continuous backup with point-in-time restore, if configured (see {@link BackupConfig}). */
+    public Optional<BackupConfig> backup() {
+        return backup;
+    }
+
     /** A builder with every default of the file format; {@code priority} must be set. */
     public static FailoverConfigBuilder builder() {
         return new FailoverConfigBuilder();
@@ -387,7 +396,7 @@ public final class FailoverConfig {
     private List<Object> components() {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, parallelism,
-                mergeInterval, captureDirectory, redeploy, capabilities, coordination);
+                mergeInterval, captureDirectory, redeploy, capabilities, coordination, backup);
     }
 
     /** Equal when every setting is equal. */
@@ -411,6 +420,6 @@ public final class FailoverConfig {
                 + ", replication=" + replicationMode + ", rpoBudget=" + rpoBudget + ", presyncTimeout=" + presyncTimeout
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
                 + captureDirectory + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
-                + coordination + "]";
+                + coordination + ", backup=" + backup + "]";
     }
 }

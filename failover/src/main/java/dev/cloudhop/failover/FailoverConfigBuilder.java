@@ -10,6 +10,7 @@ import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Routing;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.backup.BackupConfig;
 import dev.cloudhop.failover.coordination.CoordinationConfig;
 import dev.cloudhop.failover.health.Detection;
 import io.vavr.collection.Seq;
@@ -58,6 +59,7 @@ public final class FailoverConfigBuilder {
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
     CoordinationConfig coordination = CoordinationConfig.SINGLE;
+    Optional<BackupConfig> backup = Optional.empty();
 
     FailoverConfigBuilder() {
     }
@@ -216,6 +218,12 @@ public final class FailoverConfigBuilder {
     /** How the instances of a fleet decide together; default {@link CoordinationConfig#SINGLE} (one instance). */
     public FailoverConfigBuilder coordination(CoordinationConfig coordination) {
         this.coordination = Objects.requireNonNull(coordination, "coordination");
+        return this;
+    }
+
+    /** Continuous backup of some containers to a backup site, with point-in-time restore; default none. */
+    public FailoverConfigBuilder backup(BackupConfig backup) {
+        this.backup = Optional.of(backup);
         return this;
     }
 

@@ -11,6 +11,7 @@ import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Routing;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.backup.BackupConfig;
 import dev.cloudhop.failover.coordination.CoordinationConfig;
 import dev.cloudhop.failover.coordination.CoordinationKind;
 import io.vavr.collection.Seq;
@@ -28,7 +29,7 @@ record FailoverConfigParser(ConfigReader r) {
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",
             "critical-services", "probe", "detection", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",
-            "redeploy", "capabilities", "coordination");
+            "redeploy", "capabilities", "coordination", "backup");
 
     Validation<Seq<ConfigProblem>, FailoverConfig> parse(List<String> siteIds) {
         Validation<Seq<ConfigProblem>, List<String>> priority = r.stringList("priority", List.of(), "a list of site ids");
@@ -52,6 +53,9 @@ record FailoverConfigParser(ConfigReader r) {
                 redeploy().map(d -> b -> d.ifPresent(b::redeploy)),
                 capabilities().map(c -> b -> b.capabilities(c)),
                 coordination().map(c -> b -> b.coordination(c)),
+                backup().map(c -> b -> c.ifPresent(b::backup)),
+                r.has("backup") ? r.section("backup").onlyKeys(List.of("containers", "site", "retention", "spool-directory",
+                        "chunk-grace")).map(ignored -> b -> { }) : Validation.valid(b -> { }),
                 r.onlyKeys(KNOWN).map(ignored -> b -> { }));
         FailoverConfigBuilder builder = FailoverConfig.builder().source(r.source()).sites(siteIds);
         sections.forEach(section -> section.forEach(set -> set.accept(builder)));
@@ -160,6 +164,20 @@ record FailoverConfigParser(ConfigReader r) {
                 r.duration("detection.min-std-deviation", d.minStdDeviation()),
                 r.duration("detection.acceptable-pause", d.acceptablePause()),
                 r.duration("detection.check-interval", d.checkInterval())).ap(Detection::new));
+    }
+
+    private Validation<Seq<ConfigProblem>, Optional<BackupConfig>> backup() {
+        if (!r.has("backup")) {
+            return Validation.valid(Optional.empty());
+        }
+        return ConfigProblem.flatten(Validation.combine(
+                r.stringList("backup.containers", List.of(), "a list of container names"),
+                r.string("backup.site", ""),
+                r.duration("backup.retention", BackupConfig.DEFAULT_RETENTION),
+                r.path("backup.spool-directory"),
+                r.duration("backup.chunk-grace", BackupConfig.DEFAULT_CHUNK_GRACE))
+                .ap((containers, site, retention, spool, grace) -> Optional.of(
+                        new BackupConfig(containers, site, retention, spool, grace))));
     }
 
     private Validation<Seq<ConfigProblem>, Map<String, Set<Service>>> capabilities() {

@@ -4,6 +4,7 @@ import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.failover.FailoverConfig.Dns;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.Topology;
+import dev.cloudhop.failover.backup.BackupConfig;
 import dev.cloudhop.failover.coordination.CoordinationConfig;
 import dev.cloudhop.failover.coordination.CoordinationKind;
 import io.vavr.collection.Seq;
@@ -76,6 +77,7 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
                 b.topology != Topology.REDEPLOY, "redeploy",
                 "missing; the redeploy topology needs group, image, size and count")));
         checks.addAll(coordination(b.coordination));
+        b.backup.ifPresent(c -> checks.addAll(backup(c)));
         return ConfigProblem.all(checks);
     }
 
@@ -92,6 +94,19 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         checks.add(check(c.kind() != CoordinationKind.SITES || known.size() >= 3, "coordination.kind",
                 "sites needs at least three sites (a majority must survive one site's loss); configured sites: "
                         + String.join(", ", known)));
+        return checks;
+    }
+
+    private List<Validation<Seq<ConfigProblem>, Void>> backup(BackupConfig c) {
+        List<Validation<Seq<ConfigProblem>, Void>> checks = new ArrayList<>();
+        checks.add(check(!c.containers().isEmpty(), "backup.containers", "missing; list the containers to back up, e.g. [catalog, orders]"));
+        checks.add(check(Set.copyOf(c.containers()).size() == c.containers().size(), "backup.containers", "lists a container twice"));
+        checks.add(check(!c.containers().contains(FailoverCloud.SYSTEM_CONTAINER), "backup.containers",
+                FailoverCloud.SYSTEM_CONTAINER + " holds Cloudhop's own records and cannot be backed up"));
+        checks.add(c.site().isBlank() ? check(false, "backup.site", "missing; the site that keeps the backup" + configured())
+                : knownSite(c.site(), "backup.site", configured()));
+        checks.add(check(c.retention().toMillis() >= 1000, "backup.retention", "must be at least 1 s, was " + c.retention()));
+        checks.add(notNegative("backup.chunk-grace", c.chunkGrace()));
         return checks;
     }
 

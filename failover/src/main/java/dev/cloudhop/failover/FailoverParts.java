@@ -5,6 +5,8 @@ import dev.cloudhop.api.compute.ComputeService;
 import dev.cloudhop.api.config.Sites;
 import dev.cloudhop.api.dns.DnsService;
 import dev.cloudhop.api.queue.QueueService;
+import dev.cloudhop.failover.backup.Backup;
+import dev.cloudhop.failover.backup.BackupConfig;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.capture.CaptureReplay;
 import dev.cloudhop.failover.capture.QueueMerger;
@@ -36,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.concurrent.ExecutionException;
@@ -60,6 +63,7 @@ final class FailoverParts {
     final Replicator replicator;
     final CaptureJournal journal;
     final BlobStore blobs;
+    final Optional<Backup> backup;
     final QueueService queues;
     final DnsService dns;
     final ComputeService compute;
@@ -78,7 +82,9 @@ final class FailoverParts {
         Clock clock = b.clock;
         this.switchboard = new Switchboard(events::publish, clock, config.callTimeout());
         List<String> order = new ArrayList<>(config.priority());
-        b.sites.ids().stream().filter(id -> !order.contains(id)).forEach(order::add);
+        // a backup site outside the priority list keeps the backup only: no failover, replication or routing there
+        Optional<String> backupOnly = config.backup().map(BackupConfig::site).filter(id -> !order.contains(id));
+        b.sites.ids().stream().filter(id -> !order.contains(id) && !backupOnly.equals(Optional.of(id))).forEach(order::add);
         Orchestrator[] decider = new Orchestrator[1];
         this.health = new HealthMonitor(order, config.probe().toleratedFailures(), config.passiveFailures(),
                 config.detection(), System::nanoTime, clock, events,
@@ -113,11 +119,18 @@ final class FailoverParts {
         RunbookServices services = new RunbookServices(config, router, state, fences, health, replicator, known,
                 new CaptureReplay(journal, events, clock), merger, new DnsSwitch(config, router, state, health, events, clock),
                 coordinator, follow);
+        // a restore into the active site goes through the facade, so that it is replicated
+        BlobStore[] facade = new BlobStore[1];
+        Optional<Backup> backedUp = config.backup().map(c -> new Backup(c, b.sites.site(c.site()).blobs(),
+                id -> id.equals(state.site()) ? facade[0] : siteBlobs(b.sites, id), clock));
+        this.backup = backedUp;
         FailoverMeters binder = new FailoverMeters(order, health, state, replicator, journal);
+        backedUp.ifPresent(binder::backup);
         binder.bindTo(meters);
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
-        this.blobs = new FailoverBlobStore(router, fences, replicator, state, known);
+        this.blobs = new FailoverBlobStore(router, fences, replicator, state, known, backup);
+        facade[0] = blobs;
         this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock, fences);
         this.dns = new FailoverDns(router, state);
         this.compute = new FailoverCompute(router, state);
@@ -178,9 +191,15 @@ final class FailoverParts {
         coordinator.close();
         merger.close();
         replicator.close();
+        backup.ifPresent(Backup::close);
         if (owned != null) {
             owned.close();
         }
+    }
+
+    /** A configured site's plain blob store, or null when {@code id} names no site. */
+    private static BlobStore siteBlobs(Sites sites, String id) {
+        return sites.ids().contains(id) ? sites.site(id).blobs() : null;
     }
 
     private static Path tempCaptureDir() {

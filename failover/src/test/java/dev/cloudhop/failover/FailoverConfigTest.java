@@ -200,4 +200,29 @@ class FailoverConfigTest {
                 .containsExactly("f.conf: failover.coordination.kind: sites needs at least three sites (a majority must "
                         + "survive one site's loss); configured sites: azure, aws");
     }
+
+    @Test
+    void backupIsReadWithItsDefaultsAndEveryProblemNamesItsKey() {
+        FailoverConfig c = parse("""
+                priority = [azure, aws]
+                backup { containers = [catalog, orders], site = onprem, retention = 7 d }
+                """);
+        assertThat(c.backup()).hasValueSatisfying(b -> {
+            assertThat(b.containers()).containsExactly("catalog", "orders");
+            assertThat(b.site()).isEqualTo("onprem");
+            assertThat(b.retention()).isEqualTo(Duration.ofDays(7));
+            assertThat(b.chunkGrace()).isEqualTo(Duration.ofHours(1));
+            assertThat(b.spoolDirectory()).isEmpty();
+        });
+        assertThat(parse("priority = [azure]").backup()).isEmpty();
+        assertThat(problems(() -> parse("""
+                priority = [azure, aws]
+                backup { containers = [], site = vault, retention = 0 s, chunk-grace = -1 s, spool = /tmp }
+                """))).containsExactlyInAnyOrder(
+                "f.conf: failover.backup.containers: missing; list the containers to back up, e.g. [catalog, orders]",
+                "f.conf: failover.backup.site: unknown site 'vault'; configured sites: azure, aws, onprem",
+                "f.conf: failover.backup.retention: must be at least 1 s, was PT0S",
+                "f.conf: failover.backup.chunk-grace: must not be negative",
+                "f.conf: failover.backup.spool: unknown key; known keys: containers, site, retention, spool-directory, chunk-grace");
+    }
 }

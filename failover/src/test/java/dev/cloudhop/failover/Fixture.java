@@ -40,8 +40,13 @@ final class Fixture implements AutoCloseable {
     final MutableClock clock = new MutableClock();
 
     Fixture(String failover) {
+        this(SITES, failover);
+    }
+
+    /** Sites of {@code sites} (they must include {@code onprem}, whose DNS holds the zone). */
+    Fixture(String siteSection, String failover) {
         ProviderRegistry providers = ProviderRegistry.discover();
-        config = CloudhopConfig.parse(SITES + failover, "test.conf", Map.of(), providers);
+        config = CloudhopConfig.parse(siteSection + failover, "test.conf", Map.of(), providers);
         sites = Cloudhop.open(config, providers);
         sites.site("onprem").dns().createZone("shop.example.com");
     }

@@ -1,6 +1,7 @@
 package dev.cloudhop.failover.metrics;
 
 import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.backup.Backup;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.replication.Replicator;
@@ -16,8 +17,9 @@ import java.util.Optional;
 /**
  * The facade's meters: {@code cloudhop.site.health} (site, service), {@code cloudhop.site.active} (site),
  * {@code cloudhop.replication.lag}, {@code cloudhop.replication.pending} and
- * {@code cloudhop.replication.dropped} (site: the target), {@code cloudhop.queue.captured} and
- * {@code cloudhop.failovers}. Bind it to one registry.
+ * {@code cloudhop.replication.dropped} (site: the target), {@code cloudhop.queue.captured},
+ * {@code cloudhop.failovers} and, with backup, {@code cloudhop.backup.lag} and {@code cloudhop.backup.pending} (site: the
+ * backup site). Bind it to one registry.
  */
 public final class FailoverMeters implements MeterBinder {
 
@@ -27,6 +29,7 @@ public final class FailoverMeters implements MeterBinder {
     private final Replicator replicator;
     private final CaptureJournal journal;
     private volatile Counter failovers;
+    private Backup backup;
 
     /** Meters over the facade's parts. */
     public FailoverMeters(List<String> sites, HealthMonitor health, ActiveSite active, Replicator replicator,
@@ -56,7 +59,19 @@ public final class FailoverMeters implements MeterBinder {
         }
         Gauge.builder("cloudhop.queue.captured", journal, j -> j.list(Optional.empty()).size())
                 .description("queue sends captured locally, not yet replayed").register(meters);
+        if (backup != null) {
+            Gauge.builder("cloudhop.backup.lag", backup, b -> b.status().lag().toMillis() / 1000.0)
+                    .tag("site", backup.config().site()).baseUnit("seconds")
+                    .description("how far the latest restorable point trails the newest acknowledged write").register(meters);
+            Gauge.builder("cloudhop.backup.pending", backup, b -> b.status().pending()).tag("site", backup.config().site())
+                    .description("acknowledged changes in the local spool, not yet at the backup site").register(meters);
+        }
         failovers = Counter.builder("cloudhop.failovers").description("failovers and failbacks run").register(meters);
+    }
+
+    /** Adds the backup's meters ({@code cloudhop.backup.lag}, {@code cloudhop.backup.pending}); call before binding. */
+    public void backup(Backup b) {
+        this.backup = b;
     }
 
     /** Counts a failover or failback run. */

@@ -101,7 +101,8 @@ public final class CommerceHttp implements AutoCloseable {
 
     /**
      * {@code {"active", "epoch", "ordering", "health": {site: {service: up}}, "deadLettered": {"count", "orders":
-     * [id]}}}; {@code "deadLettered"} holds an {@code "error"} instead while the queue cannot be read.
+     * [id]}}}, and with backup {@code "backup": {"site", "pending", "lagMillis", "latestRestorable"}};
+     * {@code "deadLettered"} holds an {@code "error"} instead while the queue cannot be read.
      */
     private String status() {
         ObjectNode json = ShopJson.object().put("active", shop.cloud().activeSite()).put("epoch", shop.cloud().epoch())
@@ -113,6 +114,9 @@ public final class CommerceHttp implements AutoCloseable {
                 services.put(s.key(), site.getValue().get(s));
             }
         }
+        shop.cloud().backup().map(b -> b.status()).ifPresent(b -> json.putObject("backup").put("site", b.site())
+                .put("pending", b.pending()).put("lagMillis", b.lag().toMillis())
+                .put("latestRestorable", b.latestRestorable().toString()));
         ObjectNode deadLettered = json.putObject("deadLettered");
         try {
             List<String> dead = shop.deadLetteredOrders();

@@ -56,13 +56,27 @@ public final class Fleet implements AutoCloseable {
      */
     public static Fleet start(Path runDir, FleetMode mode, List<String> siteIds, int instanceCount, String zooKeeper,
                               Duration writeInterval) {
+        return start(runDir, mode, siteIds, instanceCount, zooKeeper, writeInterval, false);
+    }
+
+    /**
+     * As {@link #start(Path, FleetMode, List, int, String, Duration)}; with {@code backup}, the {@value FleetLog#CONTAINER}
+     * container is also backed up continuously to an on-prem site {@code vault} ({@link #backupSite()}), each instance
+     * spooling under {@code backup/spool} in the run directory.
+     */
+    public static Fleet start(Path runDir, FleetMode mode, List<String> siteIds, int instanceCount, String zooKeeper,
+                              Duration writeInterval, boolean backup) {
         try {
             Map<String, Path> sites = new LinkedHashMap<>();
             for (String s : siteIds) {
                 sites.put(s, Files.createDirectories(runDir.resolve("sites").resolve(s)));
             }
             Path config = runDir.resolve("fleet.conf");
-            Files.writeString(config, config(mode, sites, zooKeeper), StandardCharsets.UTF_8);
+            String text = config(mode, sites, zooKeeper);
+            if (backup) {
+                text = withBackup(text, Files.createDirectories(backupSite(runDir)), runDir.resolve("backup").resolve("spool"));
+            }
+            Files.writeString(config, text, StandardCharsets.UTF_8);
             Fleet fleet = new Fleet(runDir, config, mode, sites);
             try {
                 for (int i = 0; i < instanceCount; i++) {
@@ -104,6 +118,23 @@ public final class Fleet implements AutoCloseable {
         }
         c.append(" }\n");
         return c.append("}\n").toString();
+    }
+
+    /** {@code config} with a backup site {@code vault} (files at {@code vault}) keeping the fleet container. */
+    static String withBackup(String config, Path vault, Path spool) {
+        return config.replaceFirst("(?m)^}\n", "  vault { provider = onprem, region = vault, blob.directory = \"" + vault
+                        + "\", blob.fsync = false }\n}\n")
+                .replaceFirst("(?m)^  priority = ", "  backup { containers = [" + FleetLog.CONTAINER + "], site = vault, "
+                        + "spool-directory = \"" + spool + "\" }\n  priority = ");
+    }
+
+    private static Path backupSite(Path runDir) {
+        return runDir.resolve("backup").resolve("vault");
+    }
+
+    /** The blob directory of the backup site {@code vault} (see {@link #start(Path, FleetMode, List, int, String, Duration, boolean)}). */
+    public Path backupSite() {
+        return backupSite(runDir);
     }
 
     private ManagedProcess launch(int i, Duration writeInterval) {

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       (its switchboard) - {@code OK fault ...}</li>
  *   <li>{@code clear <site>}: clears this instance's faults of a site - {@code OK clear ...}</li>
  *   <li>{@code failover <site>}: a manual failover - {@code OK failover <site> ok=<bool>}</li>
- *   <li>{@code status}: {@code STATUS <id> active=<site> epoch=<n> acked=<n> failed=<n> backlog=<n>}</li>
+ *   <li>{@code status}: {@code STATUS <id> active=<site> epoch=<n> acked=<n> failed=<n> backlog=<n>}, with backup
+ *       followed by {@code backup-lag=<ms> backup-pending=<n>}</li>
  *   <li>{@code stop}: stops writing, waits up to 10 s for replication to settle (backlog 0), closes the facade,
  *       prints {@code STOPPED <id> backlog=<n> acked=<n>} and exits 0</li>
  * </ul>
@@ -132,7 +133,9 @@ public final class FleetInstance {
                 }
                 case "failover" -> System.out.println("OK failover " + c[1] + " ok=" + cloud.failover(c[1]).ok());
                 case "status" -> System.out.println("STATUS " + id + " active=" + cloud.activeSite() + " epoch=" + cloud.epoch()
-                        + " acked=" + acked.get() + " failed=" + failed.get() + " backlog=" + backlog());
+                        + " acked=" + acked.get() + " failed=" + failed.get() + " backlog=" + backlog()
+                        + cloud.backup().map(b -> " backup-lag=" + b.status().lag().toMillis() + " backup-pending="
+                                + b.status().pending()).orElse(""));
                 case "stop" -> {
                     return false;
                 }
