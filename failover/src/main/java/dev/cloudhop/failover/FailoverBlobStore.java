@@ -32,7 +32,13 @@ import org.slf4j.LoggerFactory;
  * Blob storage through the facade: writes to the active (or home) site behind the fence, then replicated;
  * reads from the active site (or, with weighted routing, a site picked per key by weight), falling back to
  * replicas when it is unavailable. A write reads top-down: {@link Router} (which site, which epoch),
- * {@link FenceRegister} (may this epoch write there?), the site, {@link Replicator} (copy or record).
+ * {@link FenceRegister} (may this epoch write there?), the site, {@link Replicator} (copy or record). A write counts
+ * as in flight from its admission to its acknowledgement, so a planned move's pause waits for it.
+ *
+ * <p>With sync replication and {@code on-insufficient-replicas = fail}, a put or delete that too few replicas took
+ * throws an {@link UnavailableException} although the site took it: the change may be visible at that site, and it
+ * stays in the replication backlog, so it reaches the replicas later. Repeating the put (or delete) is safe: it is
+ * idempotent.
  */
 final class FailoverBlobStore implements BlobStore {
 
@@ -77,17 +83,25 @@ final class FailoverBlobStore implements BlobStore {
         return router.routesByKey() ? id.toString() : "";
     }
 
-    /** The site a write of {@code key} goes to now, once the fence lets this instance write there. */
+    /**
+     * The site a write of {@code key} goes to now, once the write is admitted (no switch in progress) and the fence
+     * lets this instance write there. An admitted write must end with {@link ActiveSite#writeDone()}.
+     */
     private InterceptedSite writeSite(String key) {
         checkOpen();
-        router.awaitSwitch("blob.write");
-        InterceptedSite site = router.writeSite(key);
+        router.admitWrite("blob.write");
         try {
-            fences.check(site);
-            return site;
-        } catch (CloudException e) {
-            // the fence of a site being failed away from could not be read: the write goes where clients are moved
-            return retrySite(site, key, key, true, e);
+            InterceptedSite site = router.writeSite(key);
+            try {
+                fences.check(site);
+                return site;
+            } catch (CloudException e) {
+                // the fence of a site being failed away from could not be read: the write goes where clients are moved
+                return retrySite(site, key, key, true, e);
+            }
+        } catch (RuntimeException e) {
+            active.writeDone();
+            throw e;
         }
     }
 
@@ -112,6 +126,8 @@ final class FailoverBlobStore implements BlobStore {
             return op.apply(site);
         } catch (CloudException e) {
             return op.apply(retrySite(site, key, key, retryable, e));
+        } finally {
+            active.writeDone();
         }
     }
 
@@ -221,15 +237,19 @@ final class FailoverBlobStore implements BlobStore {
         known.containers().add(id.container());
         String key = key(id);
         InterceptedSite site = writeSite(key);
-        BlobInfo info;
         try {
-            info = site.blobs().put(id, content, options);
-        } catch (CloudException e) {
-            site = retrySite(site, key, id, content.repeatable(), e);
-            info = site.blobs().put(id, content, options);
+            BlobInfo info;
+            try {
+                info = site.blobs().put(id, content, options);
+            } catch (CloudException e) {
+                site = retrySite(site, key, id, content.repeatable(), e);
+                info = site.blobs().put(id, content, options);
+            }
+            replicator.acknowledged(site.id(), id, false);
+            return new Written(info, site);
+        } finally {
+            active.writeDone();
         }
-        replicator.acknowledged(site.id(), id, false);
-        return new Written(info, site);
     }
 
     @Override
@@ -257,12 +277,16 @@ final class FailoverBlobStore implements BlobStore {
         String key = key(id);
         InterceptedSite site = writeSite(key);
         try {
-            site.blobs().delete(id);
-        } catch (CloudException e) {
-            site = retrySite(site, key, id, true, e);
-            site.blobs().delete(id);
+            try {
+                site.blobs().delete(id);
+            } catch (CloudException e) {
+                site = retrySite(site, key, id, true, e);
+                site.blobs().delete(id);
+            }
+            replicator.acknowledged(site.id(), id, true);
+        } finally {
+            active.writeDone();
         }
-        replicator.acknowledged(site.id(), id, true);
         backupOf(id.container()).ifPresent(b -> b.deleted(id));
     }
 

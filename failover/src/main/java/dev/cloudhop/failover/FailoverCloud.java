@@ -32,8 +32,9 @@ import java.util.function.Predicate;
 /**
  * One {@link Cloud} over several sites that keeps an application running when its active site fails,
  * following the DR guide: health probes plus passive detection, priority (Traffic Manager) routing, a timed
- * failover runbook (fence, settle replication, prepare, provision, switch DNS, redirect, replay, verify),
- * blob replication (async with measured lag, or sync), durable capture and idempotent replay of queue
+ * failover runbook (pre-sync and drain for planned moves, fence, settle replication, prepare, provision, switch DNS,
+ * redirect, release, replay, verify), blob replication (async with measured lag, or sync with a minimum of replicas),
+ * durable capture and idempotent replay of queue
  * sends, reduced-functionality queries, a fault switchboard and typed events with Micrometer meters.
  *
  * <p>The application uses it exactly as one site. Reads and writes go to the active site (in the
@@ -262,7 +263,10 @@ public final class FailoverCloud implements Cloud {
     }
 
     /**
-     * Fails over to {@code to} now (manual failover) and waits for the runbook to finish.
+     * Fails over to {@code to} now (manual failover) and waits for the runbook to finish. While the active site is
+     * healthy this is a planned move: replication is drained to {@code to} with writes paused (at most
+     * {@code replication.max-pause}), so nothing acknowledged is left behind, or the move is aborted (the report is not
+     * {@code ok}, its {@code drain} step says how many writes were left) and clients stay where they are.
      *
      * @return the runbook's report
      * @throws IllegalStateException when closed
@@ -273,8 +277,10 @@ public final class FailoverCloud implements Cloud {
     }
 
     /**
-     * Returns to the primary (the first site of {@code priority}): the failover runbook in reverse, plus a merge.
+     * Returns to the primary (the first site of {@code priority}): the failover runbook in reverse, plus a merge. A
+     * planned move like {@link #failover}: RPO 0, or aborted.
      *
+     * @return the runbook's report
      * @throws IllegalStateException when closed
      */
     public RunbookReport failback() {

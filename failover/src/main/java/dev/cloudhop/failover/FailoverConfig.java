@@ -39,7 +39,11 @@ import java.util.Set;
  *   dns { zone = shop.example.com, record = www.shop.example.com, ttl = 30 s, sites = [onprem],
  *         endpoints { azure = "10.0.0.10", aws = "10.1.0.10", onprem = "192.168.0.10" } }
  *   replication { mode = async, rpo-budget = 5 s,     # async | sync
- *                 presync-timeout = 30 s,            # planned moves: catch up before the write barrier
+ *                 min-replicas = 1,                  # sync: other sites that must hold a write before it is acknowledged
+ *                 on-insufficient-replicas = fail,   # sync, fewer replicas: fail | degrade (acknowledge, event, RPO)
+ *                 presync-timeout = 30 s,            # planned moves: catch up before the write pause...
+ *                 presync-threshold = 100,           # ...until at most this many writes are behind
+ *                 max-pause = 2 s,                   # planned moves: writes held at most this long to drain to zero
  *                 parallelism = 4,                   # copies in flight per site; movers of stranded messages
  *                 merge-interval = 15 s }            # sweep of stranded messages at other sites; 0 = off
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
@@ -99,8 +103,30 @@ public final class FailoverConfig {
     public enum ReplicationMode {
         /** Acknowledged at the active site, copied later; the lag is the RPO. */
         ASYNC,
-        /** Acknowledged once every healthy site has it (RPO 0). */
+        /**
+         * Copied to every other up site before the call returns, and acknowledged only once at least
+         * {@code replication.min-replicas} of them hold it (RPO 0); otherwise {@link InsufficientReplicas} decides.
+         */
         SYNC
+    }
+
+    /**
+     * What a synchronous write does when fewer than {@code replication.min-replicas} other sites took it
+     * ({@code replication.on-insufficient-replicas = fail | degrade}). Either way the write stays in the replication
+     * backlog, so it reaches the missing replicas once they can take it.
+     */
+    public enum InsufficientReplicas {
+        /**
+         * The write fails with a retryable {@code UnavailableException} naming the missing replicas and why. The site
+         * that took it keeps it, so the change may already be visible there, and the replication backlog keeps it, so
+         * it reaches the replicas later; repeating the put or delete is safe (both are idempotent).
+         */
+        FAIL,
+        /**
+         * The write is acknowledged; a {@code ReplicationDegraded} event and the {@code cloudhop.replication.degraded}
+         * meter record it, and the replication lag (the RPO) counts it until it reaches them.
+         */
+        DEGRADE
     }
 
     /**
@@ -187,6 +213,10 @@ public final class FailoverConfig {
     private final ReplicationMode replicationMode;
     private final Duration rpoBudget;
     private final Duration presyncTimeout;
+    private final int minReplicas;
+    private final InsufficientReplicas onInsufficientReplicas;
+    private final int presyncThreshold;
+    private final Duration maxPause;
     private final int parallelism;
     private final Duration mergeInterval;
     private final Optional<Path> captureDirectory;
@@ -213,6 +243,10 @@ public final class FailoverConfig {
         this.replicationMode = b.replicationMode;
         this.rpoBudget = b.rpoBudget;
         this.presyncTimeout = b.presyncTimeout;
+        this.minReplicas = b.minReplicas;
+        this.onInsufficientReplicas = b.onInsufficientReplicas;
+        this.presyncThreshold = b.presyncThreshold;
+        this.maxPause = b.maxPause;
         this.parallelism = b.parallelism;
         this.mergeInterval = b.mergeInterval;
         this.captureDirectory = b.captureDirectory;
@@ -302,9 +336,35 @@ public final class FailoverConfig {
         return replicationMode;
     }
 
-    /** Whether blob writes reach every healthy site before they are acknowledged: {@link ReplicationMode#SYNC}. */
+    /** Whether blob writes reach other sites before they are acknowledged: {@link ReplicationMode#SYNC}. */
     public boolean syncReplication() {
         return replicationMode == ReplicationMode.SYNC;
+    }
+
+    /** With sync replication: how many other sites must hold a write before it is acknowledged (1 to sites - 1). */
+    public int minReplicas() {
+        return minReplicas;
+    }
+
+    /** With sync replication: what a write does when fewer than {@link #minReplicas()} other sites took it. */
+    public InsufficientReplicas onInsufficientReplicas() {
+        return onInsufficientReplicas;
+    }
+
+    /**
+     * A planned move's pre-sync ends once at most this many writes are still to reach the target, so that the
+     * drain under paused writes ({@link #maxPause()}) has little left to copy.
+     */
+    public int presyncThreshold() {
+        return presyncThreshold;
+    }
+
+    /**
+     * The longest a planned move pauses writes to drain replication to its target to zero and verify it; a move that
+     * cannot is aborted and clients stay where they are.
+     */
+    public Duration maxPause() {
+        return maxPause;
     }
 
     /** The replication lag the application accepts. */
@@ -313,8 +373,8 @@ public final class FailoverConfig {
     }
 
     /**
-     * How long a planned move (failback, manual failover from a healthy site) lets replication catch up before it
-     * fences, while clients keep working.
+     * How long a planned move (failback, manual failover from a healthy site) lets replication catch up, while clients
+     * keep working, before it pauses writes to drain the rest ({@link #presyncThreshold()}, {@link #maxPause()}).
      */
     public Duration presyncTimeout() {
         return presyncTimeout;
@@ -395,8 +455,9 @@ public final class FailoverConfig {
 
     private List<Object> components() {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
-                detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, parallelism,
-                mergeInterval, captureDirectory, redeploy, capabilities, coordination, backup);
+                detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, minReplicas,
+                onInsufficientReplicas, presyncThreshold, maxPause, parallelism, mergeInterval, captureDirectory, redeploy,
+                capabilities, coordination, backup);
     }
 
     /** Equal when every setting is equal. */
@@ -418,6 +479,8 @@ public final class FailoverConfig {
                 + ", passiveFailures=" + passiveFailures
                 + ", clientWait=" + clientWait + ", callTimeout=" + callTimeout + ", dns=" + dns
                 + ", replication=" + replicationMode + ", rpoBudget=" + rpoBudget + ", presyncTimeout=" + presyncTimeout
+                + ", minReplicas=" + minReplicas + ", onInsufficientReplicas=" + onInsufficientReplicas
+                + ", presyncThreshold=" + presyncThreshold + ", maxPause=" + maxPause
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
                 + captureDirectory + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
                 + coordination + ", backup=" + backup + "]";

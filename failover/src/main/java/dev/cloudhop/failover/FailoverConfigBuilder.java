@@ -5,6 +5,7 @@ import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.failover.FailoverConfig.Dns;
 import dev.cloudhop.failover.FailoverConfig.FailbackMode;
 import dev.cloudhop.failover.FailoverConfig.FailoverMode;
+import dev.cloudhop.failover.FailoverConfig.InsufficientReplicas;
 import dev.cloudhop.failover.FailoverConfig.Probe;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
@@ -53,6 +54,10 @@ public final class FailoverConfigBuilder {
     ReplicationMode replicationMode = ReplicationMode.ASYNC;
     Duration rpoBudget = Duration.ofSeconds(5);
     Duration presyncTimeout = Duration.ofSeconds(30);
+    int minReplicas = 1;
+    InsufficientReplicas onInsufficientReplicas = InsufficientReplicas.FAIL;
+    int presyncThreshold = 100;
+    Duration maxPause = Duration.ofSeconds(2);
     int parallelism = 4;
     Duration mergeInterval = Duration.ofSeconds(15);
     Optional<Path> captureDirectory = Optional.empty();
@@ -179,9 +184,33 @@ public final class FailoverConfigBuilder {
         return this;
     }
 
-    /** How long a planned move lets replication catch up before it fences; default 30 s. */
+    /** How long a planned move lets replication catch up before it pauses writes; default 30 s. */
     public FailoverConfigBuilder presyncTimeout(Duration timeout) {
         this.presyncTimeout = Objects.requireNonNull(timeout, "timeout");
+        return this;
+    }
+
+    /** With sync replication: other sites that must hold a write before it is acknowledged; 1 to sites - 1, default 1. */
+    public FailoverConfigBuilder minReplicas(int replicas) {
+        this.minReplicas = replicas;
+        return this;
+    }
+
+    /** With sync replication: what a write does when too few replicas took it; default {@link InsufficientReplicas#FAIL}. */
+    public FailoverConfigBuilder onInsufficientReplicas(InsufficientReplicas action) {
+        this.onInsufficientReplicas = Objects.requireNonNull(action, "action");
+        return this;
+    }
+
+    /** Writes still to replicate at which a planned move's pre-sync ends; at least 0, default 100. */
+    public FailoverConfigBuilder presyncThreshold(int writes) {
+        this.presyncThreshold = writes;
+        return this;
+    }
+
+    /** The longest a planned move pauses writes to drain replication to its target; positive, default 2 s. */
+    public FailoverConfigBuilder maxPause(Duration pause) {
+        this.maxPause = Objects.requireNonNull(pause, "pause");
         return this;
     }
 

@@ -5,6 +5,7 @@ import dev.cloudhop.api.config.ConfigReader;
 import dev.cloudhop.failover.FailoverConfig.Dns;
 import dev.cloudhop.failover.FailoverConfig.FailbackMode;
 import dev.cloudhop.failover.FailoverConfig.FailoverMode;
+import dev.cloudhop.failover.FailoverConfig.InsufficientReplicas;
 import dev.cloudhop.failover.FailoverConfig.Probe;
 import dev.cloudhop.failover.health.Detection;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
@@ -49,6 +50,7 @@ record FailoverConfigParser(ConfigReader r) {
                 r.duration("call-timeout", Duration.ofSeconds(2)).map(d -> b -> b.callTimeout(d)),
                 dns(priority.getOrElse(List.of())).map(d -> b -> d.ifPresent(b::dns)),
                 replication(),
+                replicationGuarantees(),
                 r.path("capture.directory").map(p -> b -> p.ifPresent(b::captureDirectory)),
                 redeploy().map(d -> b -> d.ifPresent(b::redeploy)),
                 capabilities().map(c -> b -> b.capabilities(c)),
@@ -117,6 +119,17 @@ record FailoverConfigParser(ConfigReader r) {
                 r.duration("replication.merge-interval", Duration.ofSeconds(15)))
                 .ap((mode, rpo, presync, parallelism, merge) -> b -> b.replicationMode(mode).rpoBudget(rpo)
                         .presyncTimeout(presync).parallelism(parallelism).mergeInterval(merge)));
+    }
+
+    /** The keys of sync acknowledgement and of planned moves. */
+    private Validation<Seq<ConfigProblem>, Consumer<FailoverConfigBuilder>> replicationGuarantees() {
+        return ConfigProblem.flatten(Validation.combine(
+                r.integer("replication.min-replicas", 1),
+                r.enumValue("replication.on-insufficient-replicas", InsufficientReplicas.class, InsufficientReplicas.FAIL),
+                r.integer("replication.presync-threshold", 100),
+                r.duration("replication.max-pause", Duration.ofSeconds(2)))
+                .ap((replicas, insufficient, threshold, pause) -> b -> b.minReplicas(replicas)
+                        .onInsufficientReplicas(insufficient).presyncThreshold(threshold).maxPause(pause)));
     }
 
     private Validation<Seq<ConfigProblem>, Optional<Redeploy>> redeploy() {

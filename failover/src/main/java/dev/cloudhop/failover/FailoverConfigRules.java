@@ -70,6 +70,12 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         checks.add(notNegative("replication.rpo-budget", b.rpoBudget));
         checks.add(notNegative("replication.presync-timeout", b.presyncTimeout));
         checks.add(notNegative("replication.merge-interval", b.mergeInterval));
+        int replicas = Math.max(1, known.size() - 1);
+        checks.add(check(b.minReplicas >= 1 && b.minReplicas <= replicas, "replication.min-replicas",
+                "must be between 1 and " + replicas + " (the other sites), was " + b.minReplicas));
+        checks.add(check(b.presyncThreshold >= 0, "replication.presync-threshold",
+                "must not be negative, was " + b.presyncThreshold));
+        checks.add(check(!b.maxPause.isNegative() && !b.maxPause.isZero(), "replication.max-pause", "must be positive, was " + b.maxPause));
         checks.add(check(b.parallelism >= 1 && b.parallelism <= MAX_PARALLELISM, "replication.parallelism",
                 "must be between 1 and " + MAX_PARALLELISM + ", was " + b.parallelism));
         b.dns.ifPresent(d -> checks.addAll(dns(d)));

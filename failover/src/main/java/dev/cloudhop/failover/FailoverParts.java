@@ -23,6 +23,7 @@ import dev.cloudhop.failover.internal.InterceptedSite;
 import dev.cloudhop.failover.internal.KnownResources;
 import dev.cloudhop.failover.metrics.FailoverMeters;
 import dev.cloudhop.failover.replication.Replicator;
+import dev.cloudhop.failover.replication.SyncPolicy;
 import dev.cloudhop.failover.routing.ActiveSite;
 import dev.cloudhop.failover.routing.Router;
 import dev.cloudhop.failover.runbook.DnsSwitch;
@@ -99,7 +100,8 @@ final class FailoverParts {
         List<InterceptedSite> sites = order.stream().map(id -> new InterceptedSite(b.sites.site(id), hooks)).toList();
         this.state = new ActiveSite(Set.copyOf(order), events, clock);
         this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
-                config.syncReplication(), events);
+                config.syncReplication() ? Optional.of(new SyncPolicy(config.minReplicas(), config.onInsufficientReplicas()))
+                        : Optional.empty(), events);
         this.router = new Router(sites, config, health, state, replicator::newerAt);
         FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events, config.clientWait());
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));

@@ -32,7 +32,8 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
     /**
      * One step.
      *
-     * @param name   fence, settle-replication, prepare, provision, switch-dns, redirect, replay, verify
+     * @param name   pre-sync, drain, fence, settle-replication, prepare, provision, switch-dns, redirect, release,
+     *               replay, verify, or an application step's name
      * @param took   its duration
      * @param ok     whether it succeeded
      * @param detail what it did or why it failed

@@ -82,7 +82,8 @@ class FailoverCloudTest {
 
             assertThat(report.ok()).isTrue();
             assertThat(report.steps()).extracting(RunbookReport.Step::name)
-                    .containsExactly("pre-sync", "fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay", "verify");
+                    .containsExactly("pre-sync", "drain", "fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay",
+                            "verify");
             assertThat(report.steps()).allSatisfy(s -> assertThat(s.ok()).as(s.name() + ": " + s.detail()).isTrue());
             assertThat(cloud.activeSite()).isEqualTo("aws");
             assertThat(cloud.epoch()).isEqualTo(epoch + 1).isEqualTo(report.epoch());
@@ -91,7 +92,7 @@ class FailoverCloudTest {
             assertThat(cloud.rawSite("aws").blobs().containerExists("catalog")).isTrue();
             assertThat(cloud.rawSite("aws").queues().queueExists("orders")).isTrue();
             assertThat(report.toJson()).contains("\"to\":\"aws\"", "\"name\":\"switch-dns\"");
-            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(8);
+            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(9);
             assertThat(cloud.meters().get("cloudhop.site.active").tag("site", "aws").gauge().value()).isEqualTo(1.0);
             assertThat(cloud.meters().get("cloudhop.failovers").counter().count()).isEqualTo(1.0);
         }
@@ -495,7 +496,7 @@ class FailoverCloudTest {
 
         @Test
         void writesNotReplicatedWhenThePrimaryFailsAreReportedByTheRunbook() throws Exception {
-            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            Fixture f = fixture(Fixture.failoverWith("automatic = false"));
             FailoverCloud cloud = facade(f);
             cloud.blobs().createContainer("orders");
             // aws cannot receive replication (and is known to be down), then azure goes down: its writes are stranded.
@@ -507,7 +508,11 @@ class FailoverCloudTest {
             }
             cloud.switchboard().inject("azure", Fault.unavailable());
             cloud.switchboard().clear("aws");
+            cloud.probeNow();
+            cloud.probeNow();
+            // a failover away from a failed site is a disaster: no drain, and the report says what was left behind
             RunbookReport report = cloud.failover("aws");
+            assertThat(report.steps()).extracting(RunbookReport.Step::name).doesNotContain("pre-sync", "drain");
             assertThat(report.unreplicatedWrites()).isEqualTo(4);
             assertThat(report.steps()).filteredOn(s -> s.name().equals("settle-replication")).singleElement()
                     .satisfies(s -> assertThat(s.detail()).startsWith("4 writes not replicated to aws"));

@@ -9,6 +9,7 @@ import dev.cloudhop.api.config.ConfigProblem;
 import dev.cloudhop.failover.FailoverConfig.Dns;
 import dev.cloudhop.failover.FailoverConfig.FailbackMode;
 import dev.cloudhop.failover.FailoverConfig.FailoverMode;
+import dev.cloudhop.failover.FailoverConfig.InsufficientReplicas;
 import dev.cloudhop.failover.FailoverConfig.Redeploy;
 import dev.cloudhop.failover.FailoverConfig.ReplicationMode;
 import dev.cloudhop.failover.FailoverConfig.Topology;
@@ -170,6 +171,44 @@ class FailoverConfigTest {
         assertThatThrownBy(() -> config.weights().put("a", 1)).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> config.dns().orElseThrow().endpoints().remove("a")).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> config.redeploy().orElseThrow().perSite().get("b").add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void replicationGuaranteesHaveDefaultsAndReadEveryKey() {
+        FailoverConfig defaults = parse("priority = [azure, aws, onprem]");
+        assertThat(defaults.minReplicas()).isEqualTo(1);
+        assertThat(defaults.onInsufficientReplicas()).isEqualTo(InsufficientReplicas.FAIL);
+        assertThat(defaults.presyncThreshold()).isEqualTo(100);
+        assertThat(defaults.maxPause()).isEqualTo(Duration.ofSeconds(2));
+        FailoverConfig c = parse("""
+                priority = [azure, aws, onprem]
+                replication { mode = sync, min-replicas = 2, on-insufficient-replicas = degrade,
+                              presync-threshold = 10, max-pause = 500 ms }
+                """);
+        assertThat(c.minReplicas()).isEqualTo(2);
+        assertThat(c.onInsufficientReplicas()).isEqualTo(InsufficientReplicas.DEGRADE);
+        assertThat(c.presyncThreshold()).isEqualTo(10);
+        assertThat(c.maxPause()).isEqualTo(Duration.ofMillis(500));
+        assertThat(FailoverConfig.builder().priority("azure", "aws", "onprem").replicationMode(ReplicationMode.SYNC)
+                .minReplicas(2).onInsufficientReplicas(InsufficientReplicas.DEGRADE).presyncThreshold(10)
+                .maxPause(Duration.ofMillis(500)).build()).isEqualTo(c);
+    }
+
+    @Test
+    void replicationGuaranteeProblemsNameTheirKeys() {
+        assertThat(problems(() -> parse("""
+                priority = [azure, aws, onprem]
+                replication { min-replicas = 3, presync-threshold = -1, max-pause = 0 s }
+                """))).containsExactlyInAnyOrder(
+                "f.conf: failover.replication.min-replicas: must be between 1 and 2 (the other sites), was 3",
+                "f.conf: failover.replication.presync-threshold: must not be negative, was -1",
+                "f.conf: failover.replication.max-pause: must be positive, was PT0S");
+        assertThat(problems(() -> parse("priority = [azure, aws], replication.on-insufficient-replicas = shrug")))
+                .containsExactly("f.conf: failover.replication.on-insufficient-replicas: must be one of [fail, degrade], "
+                        + "was 'shrug'");
+        assertThat(problems(() -> FailoverConfig.builder().priority("azure", "aws").minReplicas(0).build()))
+                .containsExactly("FailoverConfig.builder(): failover.replication.min-replicas: must be between 1 and 1 "
+                        + "(the other sites), was 0");
     }
 
     @Test

@@ -67,6 +67,16 @@ public final class Drill {
                     c -> c.switchboard().inject(site, Fault.latency(latency)), c -> c.switchboard().clear(site));
         }
 
+        /**
+         * No disaster: a planned move of clients from {@code site} to {@code to} ({@link FailoverCloud#failover}),
+         * which drains replication with writes paused, so the report's RPO is 0; a move that cannot drain in time is
+         * aborted and clients stay at {@code site}.
+         */
+        public static Scenario plannedMove(String site, String to) {
+            return new Scenario("planned-move", site, "manual failover " + site + " -> " + to + " (planned)",
+                    c -> c.failover(to), c -> { });
+        }
+
         /** Every call to {@code site} hangs until the call timeout: a network outage. */
         public static Scenario networkOutage(String site) {
             return new Scenario("network-outage", site, "calls to " + site + " black-holed",

@@ -3,6 +3,7 @@ package dev.cloudhop.failover.event;
 import dev.cloudhop.failover.Service;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** Everything the facade does or sees, as typed events: subscribe with {@link EventStream#subscribe}. */
 public sealed interface FailoverEvent {
@@ -47,6 +48,24 @@ public sealed interface FailoverEvent {
      * heal, e.g. a name its provider does not accept): the write exists at {@code source} only.
      */
     record ReplicationDropped(Instant at, String source, String target, String blob, String reason) implements FailoverEvent {
+    }
+
+    /**
+     * A synchronous write was acknowledged with fewer replicas than {@code replication.min-replicas}
+     * ({@code on-insufficient-replicas = degrade}): it is at {@code source} and waits in the replication backlog of
+     * each {@code missing} site, where the lag (the RPO) counts it.
+     *
+     * @param source  the site that took the write
+     * @param missing the replicas that did not take it
+     * @param blob    the blob ({@code container/name})
+     * @param reason  each missing site and why it did not take the write
+     */
+    record ReplicationDegraded(Instant at, String source, List<String> missing, String blob, String reason)
+            implements FailoverEvent {
+        /** Copies. */
+        public ReplicationDegraded {
+            missing = List.copyOf(missing);
+        }
     }
 
     /** A write of a fenced (stale) primary was refused. */

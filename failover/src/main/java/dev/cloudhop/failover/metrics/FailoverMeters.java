@@ -17,9 +17,9 @@ import java.util.Optional;
 /**
  * The facade's meters: {@code cloudhop.site.health} (site, service), {@code cloudhop.site.active} (site),
  * {@code cloudhop.replication.lag}, {@code cloudhop.replication.pending} and
- * {@code cloudhop.replication.dropped} (site: the target), {@code cloudhop.queue.captured},
- * {@code cloudhop.failovers} and, with backup, {@code cloudhop.backup.lag} and {@code cloudhop.backup.pending} (site: the
- * backup site). Bind it to one registry.
+ * {@code cloudhop.replication.dropped} and {@code cloudhop.replication.degraded} (site: the target),
+ * {@code cloudhop.queue.captured}, {@code cloudhop.failovers} and, with backup, {@code cloudhop.backup.lag} and
+ * {@code cloudhop.backup.pending} (site: the backup site). Bind it to one registry.
  */
 public final class FailoverMeters implements MeterBinder {
 
@@ -56,6 +56,9 @@ public final class FailoverMeters implements MeterBinder {
                     .description("writes waiting to reach the site").register(meters);
             FunctionCounter.builder("cloudhop.replication.dropped", replicator, r -> r.dropped(id)).tag("site", id)
                     .description("writes replication gave up on for the site (rejected for good)").register(meters);
+            FunctionCounter.builder("cloudhop.replication.degraded", replicator, r -> r.degraded(id)).tag("site", id)
+                    .description("sync writes acknowledged without the site holding them (on-insufficient-replicas = degrade)")
+                    .register(meters);
         }
         Gauge.builder("cloudhop.queue.captured", journal, j -> j.list(Optional.empty()).size())
                 .description("queue sends captured locally, not yet replayed").register(meters);

@@ -1,11 +1,14 @@
 package dev.cloudhop.failover.replication;
 
 import dev.cloudhop.api.CloudException;
+import dev.cloudhop.api.ErrorContext;
 import dev.cloudhop.api.NotFoundException;
+import dev.cloudhop.api.UnavailableException;
 import dev.cloudhop.api.blob.Blob;
 import dev.cloudhop.api.blob.BlobContent;
 import dev.cloudhop.api.blob.BlobId;
 import dev.cloudhop.api.blob.PutOptions;
+import dev.cloudhop.failover.FailoverConfig.InsufficientReplicas;
 import dev.cloudhop.failover.event.FailoverEvent;
 import dev.cloudhop.failover.fencing.Fence;
 import dev.cloudhop.failover.internal.EventBus;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * never copy the same blob at once, so the writes of one blob reach a target in order. A write a target
  * rejects for good (a caller-type error) is dropped for that target: logged, counted per target
  * ({@link #dropped(String)}) and published as {@link FailoverEvent.ReplicationDropped}.
+ *
+ * <p>With a {@link SyncPolicy} (sync mode), {@link #acknowledged} copies a write to every other up site before it
+ * returns and lets the write be acknowledged only once {@link SyncPolicy#minReplicas()} of them hold it. When fewer
+ * do, the policy decides: the call fails with an {@link UnavailableException} naming each missing replica and why,
+ * or the write is acknowledged as degraded ({@link FailoverEvent.ReplicationDegraded}, counted per missing site by
+ * {@link #degraded(String)}). Either way the write stays in the backlog of every site that lacks it, so it reaches
+ * them later and the lag (the RPO) counts it; nothing is forgotten silently.
  */
 public final class Replicator implements AutoCloseable {
 
@@ -49,13 +60,14 @@ public final class Replicator implements AutoCloseable {
     private final Predicate<String> blobUp;
     private final Clock clock;
     private final EventBus events;
-    private final boolean sync;
+    private final Optional<SyncPolicy> sync;
     private final Map<String, LinkedHashMap<BlobId, Pending>> backlog = new LinkedHashMap<>();
     private final ExecutorService workers;
     /** Per target, the blobs a worker is copying right now. */
     private final Map<String, Set<BlobId>> inFlight = new HashMap<>();
     private final Set<String> containersAt = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> droppedAt = new HashMap<>();
+    private final Map<String, Long> degradedAt = new HashMap<>();
     private volatile boolean closed;
     private long replicated;
 
@@ -64,11 +76,26 @@ public final class Replicator implements AutoCloseable {
      * @param blobUp whether a site's blob service is up (copies to or from down sites wait)
      * @param clock  for lag
      * @param parallelism copies in flight per target
-     * @param sync   whether {@link #acknowledged} copies before returning (RPO 0) instead of in the background
+     * @param sync   whether {@link #acknowledged} copies before returning (RPO 0) instead of in the background; with
+     *               sync, a write needs one replica or fails
      * @param events where dropped writes are published
      */
     public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism, boolean sync,
                       EventBus events) {
+        this(sites, blobUp, clock, parallelism,
+                sync ? Optional.of(new SyncPolicy(1, InsufficientReplicas.FAIL)) : Optional.empty(), events);
+    }
+
+    /**
+     * @param sites  every site
+     * @param blobUp whether a site's blob service is up (copies to or from down sites wait)
+     * @param clock  for lag
+     * @param parallelism copies in flight per target
+     * @param sync   present: {@link #acknowledged} copies before returning and applies the policy; empty: async
+     * @param events where dropped and degraded writes are published
+     */
+    public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism,
+                      Optional<SyncPolicy> sync, EventBus events) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
         }
@@ -81,6 +108,7 @@ public final class Replicator implements AutoCloseable {
             backlog.put(s.id(), new LinkedHashMap<>());
             inFlight.put(s.id(), new HashSet<>());
             droppedAt.put(s.id(), 0L);
+            degradedAt.put(s.id(), 0L);
         }
         // Workers per target, so a slow or down site never holds back the others.
         this.workers = Executors.newFixedThreadPool(sites.size() * parallelism, Threads.daemon("cloudhop-replicator"));
@@ -92,15 +120,19 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * A write the facade acknowledged at {@code site}: copied now (sync) or recorded for the workers (async).
-     * Cloudhop's own records ({@link Fence#CONTAINER}) are per site and never replicated; with a single site there
-     * is nothing to record.
+     * A write {@code site} took: recorded for the workers (async), or copied now and checked against the
+     * {@link SyncPolicy} (sync). Cloudhop's own records ({@link Fence#CONTAINER}) are per site and never replicated;
+     * with a single site there is nothing to record.
+     *
+     * @throws UnavailableException sync with {@link InsufficientReplicas#FAIL}: fewer than the required replicas took
+     *                              the write. {@code site} holds it (it may be read there) and it stays in the backlog
+     *                              of the replicas that lack it, so it reaches them later; repeating the write is safe
      */
     public void acknowledged(String site, BlobId id, boolean delete) {
         if (sites.size() == 1 || id.container().equals(Fence.CONTAINER)) {
             return; // no other site to copy to: no backlog, no lag, no wake-up of the workers
         }
-        if (sync) {
+        if (sync.isPresent()) {
             replicateNow(site, id, delete);
         } else {
             written(site, id, delete);
@@ -125,20 +157,85 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** Copies {@code id} to every other up site now (synchronous replication); failures stay in the backlog. */
+    /**
+     * Copies {@code id} to every other up site now (synchronous replication) and applies the {@link SyncPolicy}
+     * (one replica, fail, when none is configured); copies that fail stay in the backlog.
+     *
+     * @throws UnavailableException as {@link #acknowledged}
+     */
     public void replicateNow(String source, BlobId id, boolean delete) {
-        written(source, id, delete);
-        for (InterceptedSite target : sites) {
-            if (!target.id().equals(source) && blobUp.test(target.id())) {
-                Pending p;
-                synchronized (this) {
-                    p = backlog.get(target.id()).get(id);
-                }
-                if (p != null) {
-                    attempt(target, p);
+        Map<String, Pending> claimed;
+        try {
+            claimed = recordClaimed(source, id, delete);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            written(source, id, delete);
+            insufficient(source, id, delete, 0, sites.stream().map(InterceptedSite::id).filter(t -> !t.equals(source))
+                    .collect(Collectors.toMap(t -> t, t -> "interrupted before the copy", (x, y) -> x, LinkedHashMap::new)));
+            return;
+        }
+        Map<String, String> missing = new LinkedHashMap<>();
+        int reached = 0;
+        try {
+            for (Map.Entry<String, Pending> e : claimed.entrySet()) {
+                InterceptedSite target = site(e.getKey());
+                String failure = blobUp.test(target.id()) ? attempt(target, e.getValue()) : "its blob service is down";
+                if (failure == null) {
+                    reached++;
+                } else {
+                    missing.put(target.id(), failure);
                 }
             }
+        } finally {
+            synchronized (this) {
+                claimed.keySet().forEach(t -> inFlight.get(t).remove(id));
+                notifyAll();
+            }
         }
+        if (reached < sync.map(SyncPolicy::minReplicas).orElse(1)) {
+            insufficient(source, id, delete, reached, missing);
+        }
+    }
+
+    /**
+     * Records a synchronous write and claims it for the calling thread at every other site, once no worker is copying
+     * an older write of the same blob (so that the writes of one blob reach a site in order).
+     */
+    private synchronized Map<String, Pending> recordClaimed(String source, BlobId id, boolean delete)
+            throws InterruptedException {
+        while (sites.stream().anyMatch(t -> !t.id().equals(source) && inFlight.get(t.id()).contains(id))) {
+            wait(50);
+        }
+        written(source, id, delete);
+        Map<String, Pending> claimed = new LinkedHashMap<>();
+        for (InterceptedSite t : sites) {
+            if (!t.id().equals(source)) {
+                inFlight.get(t.id()).add(id);
+                claimed.put(t.id(), backlog.get(t.id()).get(id));
+            }
+        }
+        return claimed;
+    }
+
+    /** A synchronous write that too few replicas took: fails it or records it as degraded, per the policy. */
+    private void insufficient(String source, BlobId id, boolean delete, int reached, Map<String, String> missing) {
+        int required = sync.map(SyncPolicy::minReplicas).orElse(1);
+        String why = missing.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
+        String operation = delete ? "blob.delete" : "blob.put";
+        if (sync.map(SyncPolicy::onInsufficient).orElse(InsufficientReplicas.FAIL) == InsufficientReplicas.FAIL) {
+            throw new UnavailableException(ErrorContext.of(site(source).raw().site(), operation, id.toString()),
+                    "taken by " + reached + " of the " + required + " replicas required (replication.min-replicas); missing: "
+                            + why + ". The write is at site " + source + " and stays in the replication backlog, so it "
+                            + "reaches the missing replicas later; repeating it is safe");
+        }
+        synchronized (this) {
+            missing.keySet().forEach(t -> degradedAt.merge(t, 1L, Long::sum));
+        }
+        LOG.warn("{} of {} at site {} acknowledged with {} of {} required replicas (degraded); missing: {}", operation, id,
+                source, reached, required, why);
+        events.publish(new FailoverEvent.ReplicationDegraded(clock.instant(), source, List.copyOf(missing.keySet()),
+                id.toString(), why));
     }
 
     /** Whether a write of {@code id} has yet to reach {@code target}. */
@@ -182,6 +279,11 @@ public final class Replicator implements AutoCloseable {
         return droppedAt.get(target);
     }
 
+    /** Synchronous writes acknowledged without {@code target} holding them (degraded); they wait in its backlog. */
+    public synchronized long degraded(String target) {
+        return degradedAt.get(target);
+    }
+
     /** Age of the oldest write not yet at {@code target}; zero when none. */
     public synchronized Duration lag(String target) {
         return backlog.get(target).values().stream().map(Pending::ackedAt).min(Instant::compareTo)
@@ -200,21 +302,48 @@ public final class Replicator implements AutoCloseable {
      * @return the writes still pending for {@code target}: the ones whose source is down
      */
     public int settle(String target, Duration timeout) throws InterruptedException {
+        return catchUp(target, 0, timeout);
+    }
+
+    /**
+     * Waits until at most {@code threshold} writes are pending for {@code target}, nothing pending can be copied
+     * there (the target or the sources of what is left are down), or {@code timeout} passes. With writes paused and
+     * a threshold of 0 this drains the target.
+     *
+     * @return the writes still pending for {@code target}
+     */
+    public int catchUp(String target, int threshold, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (this) {
             while (true) {
-                boolean copyable = backlog.get(target).values().stream().anyMatch(p -> blobUp.test(p.source()));
-                if (!copyable || !blobUp.test(target)) {
-                    return backlog.get(target).size();
+                Map<BlobId, Pending> q = backlog.get(target);
+                boolean copyable = q.values().stream().anyMatch(p -> blobUp.test(p.source()));
+                if (q.size() <= threshold || !copyable || !blobUp.test(target)) {
+                    return q.size();
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return backlog.get(target).size();
+                    return q.size();
                 }
                 notifyAll();
                 wait(Math.max(1, Math.min(50, left / 1_000_000)));
             }
         }
+    }
+
+    /**
+     * A write yet to reach a site.
+     *
+     * @param id     the blob
+     * @param source the site holding its newest state
+     * @param delete whether the write deleted it
+     */
+    public record Owed(BlobId id, String source, boolean delete) {
+    }
+
+    /** The writes yet to reach {@code target}, oldest first: a snapshot. */
+    public synchronized List<Owed> owed(String target) {
+        return backlog.get(target).values().stream().map(p -> new Owed(p.id(), p.source(), p.delete())).toList();
     }
 
     private void run(InterceptedSite target) {
@@ -231,7 +360,9 @@ public final class Replicator implements AutoCloseable {
                 continue;
             }
             try {
-                attempt(next.get().getKey(), next.get().getValue());
+                if (attempt(next.get().getKey(), next.get().getValue()) != null) {
+                    pause(); // the target failed: do not spin on it
+                }
             } finally {
                 synchronized (this) {
                     inFlight.get(target.id()).remove(next.get().getValue().id());
@@ -254,8 +385,25 @@ public final class Replicator implements AutoCloseable {
         return Optional.empty();
     }
 
-    private void attempt(InterceptedSite target, Pending p) {
-        InterceptedSite source = sites.stream().filter(s -> s.id().equals(p.source())).findFirst().orElseThrow();
+    private InterceptedSite site(String id) {
+        return sites.stream().filter(s -> s.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    private synchronized void pause() {
+        try {
+            wait(20);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Copies one pending write to {@code target}.
+     *
+     * @return null when the target holds it; otherwise why not (the write stays pending, or is dropped for good)
+     */
+    private String attempt(InterceptedSite target, Pending p) {
+        InterceptedSite source = site(p.source());
         try {
             if (p.delete()) {
                 target.blobs().delete(p.id());
@@ -284,6 +432,7 @@ public final class Replicator implements AutoCloseable {
                 replicated++;
                 notifyAll();
             }
+            return null;
         } catch (CloudException e) {
             if (e instanceof NotFoundException) {
                 containersAt.remove(target.id() + "/" + p.id().container()); // deleted meanwhile: create again
@@ -291,17 +440,11 @@ public final class Replicator implements AutoCloseable {
             if (!e.retryable() && !(e instanceof NotFoundException)) {
                 // A caller-type error (e.g. a name the target provider rejects) will not heal by retrying.
                 drop(target, p, e);
-                return;
+                return "rejected for good: " + e.getClass().getSimpleName() + ": " + e.getMessage();
             }
             // Stays pending; health tracking sees unavailability through the intercepted services.
             LOG.debug("replication of {} from site {} to site {} failed; retried", p.id(), p.source(), target.id(), e);
-            synchronized (this) {
-                try {
-                    wait(20);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
-            }
+            return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
     }
 

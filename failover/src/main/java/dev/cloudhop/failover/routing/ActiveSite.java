@@ -5,12 +5,14 @@ import dev.cloudhop.failover.internal.EventBus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
  * The site clients use and the fencing epoch it holds, changed together under one lock, plus the switch
- * window (from a runbook's fence to its redirect) during which writes wait. Waiters are woken by every
- * change. Thread-safe.
+ * window (from a planned move's drain, or a runbook's fence, to its redirect) during which writes wait. Blob writes
+ * enter through {@link #admitWrite} and leave through {@link #writeDone}, so that {@link #pauseWrites} can wait for
+ * the writes already past the gate. Waiters are woken by every change. Thread-safe.
  */
 public final class ActiveSite {
 
@@ -26,6 +28,8 @@ public final class ActiveSite {
     /** {@code System.nanoTime()} until which writes wait after an adoption; 0 when none. */
     private volatile long heldUntilNanos;
     private volatile boolean closed;
+    /** Blob writes admitted and not yet done (taken by their site and recorded by replication). */
+    private final AtomicInteger writesInFlight = new AtomicInteger();
 
     /** Not started: {@link #start} sets the first site and epoch. */
     public ActiveSite(Set<String> siteIds, EventBus events, Clock clock) {
@@ -112,6 +116,51 @@ public final class ActiveSite {
             switching = on;
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Admits a blob write: waits while the switch window is open, at most {@code max}. An admitted write counts as in
+     * flight until its caller calls {@link #writeDone()} (once, in a {@code finally}), after the site took it and
+     * replication recorded it.
+     *
+     * @return whether it was admitted; false when the window stayed open, the wait was interrupted (the flag is
+     *         restored) or the facade closed
+     */
+    public boolean admitWrite(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (true) {
+            // counted before the window is read, and the runbook opens the window before it reads the count: one of
+            // the two always sees the other, so no write slips past a pause unseen
+            writesInFlight.incrementAndGet();
+            if (!switching()) {
+                return true;
+            }
+            writeDone();
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || !awaitUntil(() -> !switching(), Duration.ofNanos(left))) {
+                return false;
+            }
+        }
+    }
+
+    /** An admitted write is done (acknowledged or failed). */
+    public void writeDone() {
+        if (writesInFlight.decrementAndGet() == 0 && switching) {
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Opens the switch window (new writes wait) and waits until no admitted write is in flight, at most {@code max}.
+     * The window stays open either way: {@link #switching(boolean) switching(false)} closes it.
+     *
+     * @return whether no write is in flight
+     */
+    public boolean pauseWrites(Duration max) {
+        switching(true);
+        return awaitUntil(() -> writesInFlight.get() == 0, max);
     }
 
     /** Throws {@link IllegalStateException} once the facade is closed (the {@code Cloud.close()} contract). */

@@ -151,8 +151,24 @@ public final class Router {
         if (!active.switching() || active.awaitUntil(() -> !active.switching(), config.clientWait())) {
             return;
         }
-        throw new UnavailableException(ErrorContext.of(active().raw().site(), operation),
+        throw switchInProgress(operation);
+    }
+
+    private UnavailableException switchInProgress(String operation) {
+        return new UnavailableException(ErrorContext.of(active().raw().site(), operation),
                 Thread.currentThread().isInterrupted() ? "interrupted" : "a failover is in progress; retry shortly");
+    }
+
+    /**
+     * Admits a blob write as {@link #awaitSwitch} does, counting it as in flight ({@link ActiveSite#admitWrite}) so
+     * that a planned move's pause waits for it; the caller calls {@link ActiveSite#writeDone()} when it is done.
+     *
+     * @throws UnavailableException when the switch outlasts {@code client-wait} or the wait is interrupted
+     */
+    public void admitWrite(String operation) {
+        if (!active.admitWrite(config.clientWait())) {
+            throw switchInProgress(operation);
+        }
     }
 
     private boolean blobUp(String site) {

@@ -70,7 +70,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** The built-in steps in order. */
     static List<RunbookStep> builtIns() {
-        return List.of(new PreSyncStep(), new FenceStep(), new SettleReplicationStep(), new PrepareStep(), new ProvisionStep(),
+        return List.of(new PreSyncStep(), new DrainStep(), new FenceStep(), new SettleReplicationStep(), new PrepareStep(), new ProvisionStep(),
                 new SwitchDnsStep(), new RedirectStep(), new ReleaseStep(), new ReplayStep(), new VerifyStep());
     }
 
@@ -87,13 +87,13 @@ public final class Orchestrator implements AutoCloseable {
     /** Fails over to {@code to} now and waits for the runbook's report. */
     public RunbookReport failover(String to) {
         s.router().site(to);
-        return await(thread.submit(() -> runbook(to, "manual failover to " + to)));
+        return await(thread.submit(() -> runbook(to, "manual failover to " + to, true)));
     }
 
     /** Returns to the primary (the first site of {@code priority}) and waits for the report. */
     public RunbookReport failback() {
         String primary = s.config().priority().get(0);
-        return await(thread.submit(() -> runbook(primary, "failback to " + primary)));
+        return await(thread.submit(() -> runbook(primary, "failback to " + primary, true)));
     }
 
     /** Completes when the work queued so far (runbooks, replays, recoveries) is done. */
@@ -163,7 +163,7 @@ public final class Orchestrator implements AutoCloseable {
         String primary = s.config().priority().get(0);
         if (s.config().automaticFailback() && siteId.equals(primary) && !s.active().site().equals(primary)) {
             // the failback's own replay step moves what is stranded at the active site; the primary's are home
-            runQuietly(primary, "automatic failback: " + primary + " healthy again");
+            runQuietly(primary, "automatic failback: " + primary + " healthy again", true);
         } else {
             s.merger().request(siteId);
         }
@@ -173,7 +173,7 @@ public final class Orchestrator implements AutoCloseable {
     private void decide(String reason) {
         String now = s.active().site();
         if (down(now) && s.fleet().isLeader()) {
-            candidate(now).ifPresent(to -> runQuietly(to, reason));
+            candidate(now).ifPresent(to -> runQuietly(to, reason, false));
         }
     }
 
@@ -195,9 +195,9 @@ public final class Orchestrator implements AutoCloseable {
         return s.config().priority().stream().filter(id -> !id.equals(from)).filter(id -> !down(id)).findFirst();
     }
 
-    private void runQuietly(String to, String reason) {
+    private void runQuietly(String to, String reason, boolean requested) {
         try {
-            failedTarget = runbook(to, reason).ok() ? null : to;
+            failedTarget = runbook(to, reason, requested).ok() ? null : to;
         } catch (RuntimeException e) {
             LOG.error("runbook to site {} ({}) failed outside its steps", to, reason, e);
         }
@@ -228,8 +228,13 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    /** Runs on the orchestrator thread only. */
-    private RunbookReport runbook(String to, String reason) {
+    /**
+     * Runs on the orchestrator thread only.
+     *
+     * @param requested a manual failover or a failback (not a reaction to an outage): planned when the site left is
+     *                  healthy
+     */
+    private RunbookReport runbook(String to, String reason, boolean requested) {
         String from = s.active().site();
         Instant started = clock.instant();
         long t0 = System.nanoTime();
@@ -240,7 +245,8 @@ public final class Orchestrator implements AutoCloseable {
         }
         LOG.warn("failover {} -> {} started: {}", from, to, reason);
         events.publish(new FailoverEvent.FailoverStarted(started, from, to, reason));
-        RunbookContext context = new RunbookContext(s, from, to, reason, s.active().epoch() + 1);
+        boolean planned = requested && s.health().allUp(from, s.config().criticalServices());
+        RunbookContext context = new RunbookContext(s, from, to, reason, s.active().epoch() + 1, planned);
         boolean ok = true;
         try {
             for (RunbookStep step : steps) {
@@ -248,7 +254,7 @@ public final class Orchestrator implements AutoCloseable {
                     break;
                 }
                 if (step instanceof FenceStep) {
-                    s.active().switching(true); // writes wait from the fence to the redirect
+                    s.active().switching(true); // writes wait from the fence (a planned move: from the drain) to the redirect
                 }
                 if (step.appliesTo(context)) {
                     ok = run(step, context, done) || !step.required();

@@ -1,8 +1,10 @@
 package dev.cloudhop.failover.runbook;
 
-import dev.cloudhop.failover.Service;
-
-/** A planned move (failback, manual): lets replication catch up while clients still work at the old site, so that the write barrier is held only for the last few writes. Skipped in a disaster. */
+/**
+ * A planned move (failback, manual): lets replication catch up while clients still work at the old site, until at
+ * most {@code replication.presync-threshold} writes are behind or {@code presync-timeout} passes, so that the
+ * {@code drain} that follows pauses writes only for the last few. Skipped in a disaster.
+ */
 final class PreSyncStep extends BuiltInStep {
 
     static final String NAME = "pre-sync";
@@ -13,15 +15,15 @@ final class PreSyncStep extends BuiltInStep {
 
     @Override
     public boolean appliesTo(RunbookContext c) {
-        RunbookServices s = c.services();
-        return s.health().allUp(c.from(), s.config().criticalServices()) && s.health().isUp(c.to(), Service.BLOB);
+        return c.planned();
     }
 
     @Override
     public String run(RunbookContext c) {
         try {
-            int left = c.services().replicator().settle(c.to(), c.services().config().presyncTimeout());
-            return left + " writes still to replicate to " + c.to() + " after pre-sync";
+            int threshold = c.services().config().presyncThreshold();
+            int left = c.services().replicator().catchUp(c.to(), threshold, c.services().config().presyncTimeout());
+            return left + " writes still to replicate to " + c.to() + " after pre-sync (threshold " + threshold + ")";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";

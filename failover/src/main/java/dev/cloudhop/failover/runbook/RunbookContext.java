@@ -15,16 +15,18 @@ public final class RunbookContext {
     private final String to;
     private final String reason;
     private final long epoch;
+    private final boolean planned;
     private int unreplicatedWrites;
     private long raisedAtNanos;
     private boolean raised;
 
-    RunbookContext(RunbookServices services, String from, String to, String reason, long epoch) {
+    RunbookContext(RunbookServices services, String from, String to, String reason, long epoch, boolean planned) {
         this.services = services;
         this.from = from;
         this.to = to;
         this.reason = reason;
         this.epoch = epoch;
+        this.planned = planned;
     }
 
     /** The site clients leave. */
@@ -40,6 +42,15 @@ public final class RunbookContext {
     /** Why the runbook runs (manual failover, failback, an outage). */
     public String reason() {
         return reason;
+    }
+
+    /**
+     * Whether this run is a planned move: a manual failover or a failback while the site left is healthy. A planned
+     * move pre-syncs, pauses writes and drains replication to the target to zero (RPO 0), or does not happen. A
+     * disaster (the site left is down) moves with what replication got across.
+     */
+    public boolean planned() {
+        return planned;
     }
 
     /** The fencing epoch this run establishes. */

@@ -3,15 +3,15 @@ package dev.cloudhop.failover.runbook;
 import java.util.Objects;
 
 /**
- * One step of the failover runbook. The built-in steps, in order, are {@code pre-sync}, {@code fence},
- * {@code settle-replication}, {@code prepare}, {@code provision}, {@code switch-dns}, {@code redirect},
+ * One step of the failover runbook. The built-in steps, in order, are {@code pre-sync}, {@code drain} (both for
+ * planned moves only), {@code fence}, {@code settle-replication}, {@code prepare}, {@code provision}, {@code switch-dns}, {@code redirect},
  * {@code release}, {@code replay} and {@code verify}; applications add their own relative to them with
  * {@code FailoverCloudBuilder#runbookStep(Position, RunbookStep)} (e.g. promote a database replica before
  * {@code redirect}, warm a cache after {@code switch-dns}). Each step that runs is timed and recorded in the
  * {@code RunbookReport} and as an event.
  *
- * <p>Steps run one at a time on the orchestrator thread. Between {@code fence} and {@code redirect} the
- * facade holds writes, so steps placed there should be quick. A step that throws fails; a failing
+ * <p>Steps run one at a time on the orchestrator thread. Between {@code fence} (a planned move: {@code drain}) and
+ * {@code redirect} the facade holds writes, so steps placed there should be quick. A step that throws fails; a failing
  * {@link #required()} step aborts the runbook (clients stay where they are if it aborts before
  * {@code redirect}), a failing optional step is recorded and the runbook goes on.
  */

@@ -225,7 +225,10 @@ public final class EmulatedSites implements AutoCloseable {
                     sites = [onprem, aws]
                     endpoints { azure = "%s", aws = "%s", onprem = "%s" }
                   }
-                  replication { mode = async, rpo-budget = 2 s, presync-timeout = 5 s }
+                  # a failback pre-syncs (clients working) until 100 writes are behind, then pauses writes at
+                  # most 4 s (under client-wait) to drain the rest, or is aborted
+                  replication { mode = async, rpo-budget = 2 s, presync-timeout = 20 s, presync-threshold = 100,
+                                max-pause = 4 s }
                   redeploy {
                     group = shop-web, count = 2, standing = [azure]
                     image = debian-12, size = small
