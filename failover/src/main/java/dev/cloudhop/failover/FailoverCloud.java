@@ -17,6 +17,7 @@ import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.drill.Switchboard;
 import dev.cloudhop.failover.event.EventStream;
 import dev.cloudhop.failover.fencing.Fence;
+import dev.cloudhop.failover.replication.ReconcileReport;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.internal.InterceptedSite;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -153,6 +154,19 @@ public final class FailoverCloud implements Cloud {
     /** The age of the oldest blob write not yet at {@code site}: the current RPO towards it. */
     public Duration replicationLag(String site) {
         return p.replicator.lag(site);
+    }
+
+    /**
+     * Compares every other site that is up with the active site and repairs any divergence (a replica written behind
+     * Cloudhop's back, a backlog lost with a crashed process, a restored site), then waits up to {@code settle} for
+     * the repairs to be replicated. Also runs in the background at open ({@code replication.reconcile-at-start}) and
+     * inside a planned move's runbook (step {@code reconcile}).
+     *
+     * @return what was compared, found and repaired per site; also published as {@code FailoverEvent.Reconciled}
+     */
+    public ReconcileReport reconcile(Duration settle) {
+        checkOpen();
+        return p.reconciler.reconcile(p.state.site(), List.of(), settle);
     }
 
     /** Blob writes replication gave up on for {@code site} (the site rejects them for good). */

@@ -45,7 +45,9 @@ import java.util.Set;
  *                 presync-threshold = 100,           # ...until at most this many writes are behind
  *                 max-pause = 2 s,                   # planned moves: writes held at most this long to drain to zero
  *                 parallelism = 4,                   # copies in flight per site; movers of stranded messages
- *                 merge-interval = 15 s }            # sweep of stranded messages at other sites; 0 = off
+ *                 merge-interval = 15 s,             # sweep of stranded messages at other sites; 0 = off
+ *                 journal { directory = /var/lib/cloudhop/replication, fsync = true },  # durable backlog
+ *                 reconcile-at-start = true }        # compare and repair the replicas in the background at open
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
@@ -220,6 +222,9 @@ public final class FailoverConfig {
     private final int parallelism;
     private final Duration mergeInterval;
     private final Optional<Path> captureDirectory;
+    private final Optional<Path> journalDirectory;
+    private final boolean journalFsync;
+    private final boolean reconcileAtStart;
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
     private final CoordinationConfig coordination;
@@ -250,6 +255,9 @@ public final class FailoverConfig {
         this.parallelism = b.parallelism;
         this.mergeInterval = b.mergeInterval;
         this.captureDirectory = b.captureDirectory;
+        this.journalDirectory = b.journalDirectory;
+        this.journalFsync = b.journalFsync;
+        this.reconcileAtStart = b.reconcileAtStart;
         this.redeploy = b.redeploy;
         this.capabilities = FailoverConfigBuilder.orderedCopy(b.capabilities, FailoverConfigBuilder::services);
         this.coordination = b.coordination;
@@ -402,6 +410,33 @@ public final class FailoverConfig {
         return captureDirectory;
     }
 
+    /**
+     * Where the replication backlog is journaled ({@code replication.journal.directory}), so that writes acknowledged
+     * before a crash still reach every replica after a restart; empty: the backlog is in memory only, and only the
+     * reconciliation at start repairs what a crash left behind.
+     */
+    public Optional<Path> journalDirectory() {
+        return journalDirectory;
+    }
+
+    /**
+     * Whether the journal is forced to disk before a write is acknowledged ({@code replication.journal.fsync},
+     * default true: survives power loss); false survives a crash of the process only.
+     */
+    public boolean journalFsync() {
+        return journalFsync;
+    }
+
+    /**
+     * Whether a reconciliation of the active site against the others runs in the background when the facade opens
+     * ({@code replication.reconcile-at-start}, default true). With {@code coordination.kind = single} only: in a fleet,
+     * an instance joins while others may be moving the fleet, so reconciling is left to a failback's {@code reconcile}
+     * step and to {@code FailoverCloud.reconcile}.
+     */
+    public boolean reconcileAtStart() {
+        return reconcileAtStart;
+    }
+
     /** What to launch on the new site in the redeploy topology. */
     public Optional<Redeploy> redeploy() {
         return redeploy;
@@ -456,7 +491,8 @@ public final class FailoverConfig {
     private List<Object> components() {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, minReplicas,
-                onInsufficientReplicas, presyncThreshold, maxPause, parallelism, mergeInterval, captureDirectory, redeploy,
+                onInsufficientReplicas, presyncThreshold, maxPause, parallelism, mergeInterval, captureDirectory, journalDirectory,
+                journalFsync, reconcileAtStart, redeploy,
                 capabilities, coordination, backup);
     }
 
@@ -482,7 +518,8 @@ public final class FailoverConfig {
                 + ", minReplicas=" + minReplicas + ", onInsufficientReplicas=" + onInsufficientReplicas
                 + ", presyncThreshold=" + presyncThreshold + ", maxPause=" + maxPause
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
-                + captureDirectory + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
+                + captureDirectory + ", journalDirectory=" + journalDirectory + ", journalFsync=" + journalFsync
+                + ", reconcileAtStart=" + reconcileAtStart + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
                 + coordination + ", backup=" + backup + "]";
     }
 }

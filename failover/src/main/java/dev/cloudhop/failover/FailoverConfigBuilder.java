@@ -61,6 +61,9 @@ public final class FailoverConfigBuilder {
     int parallelism = 4;
     Duration mergeInterval = Duration.ofSeconds(15);
     Optional<Path> captureDirectory = Optional.empty();
+    Optional<Path> journalDirectory = Optional.empty();
+    boolean journalFsync = true;
+    boolean reconcileAtStart = true;
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
     CoordinationConfig coordination = CoordinationConfig.SINGLE;
@@ -229,6 +232,26 @@ public final class FailoverConfigBuilder {
     /** Where captured queue sends are kept durably; default in memory only. */
     public FailoverConfigBuilder captureDirectory(Path directory) {
         this.captureDirectory = Optional.of(directory);
+        return this;
+    }
+
+    /**
+     * Where the replication backlog is journaled, one directory per application instance; default none (in memory).
+     */
+    public FailoverConfigBuilder journalDirectory(Path directory) {
+        this.journalDirectory = Optional.of(directory);
+        return this;
+    }
+
+    /** Whether the journal is forced to disk before a write is acknowledged; default true. */
+    public FailoverConfigBuilder journalFsync(boolean fsync) {
+        this.journalFsync = fsync;
+        return this;
+    }
+
+    /** Whether the replicas are reconciled in the background when the facade opens; default true. */
+    public FailoverConfigBuilder reconcileAtStart(boolean reconcile) {
+        this.reconcileAtStart = reconcile;
         return this;
     }
 

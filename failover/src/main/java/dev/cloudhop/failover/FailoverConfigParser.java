@@ -52,6 +52,7 @@ record FailoverConfigParser(ConfigReader r) {
                 replication(),
                 replicationGuarantees(),
                 r.path("capture.directory").map(p -> b -> p.ifPresent(b::captureDirectory)),
+                replicationDurability(),
                 redeploy().map(d -> b -> d.ifPresent(b::redeploy)),
                 capabilities().map(c -> b -> b.capabilities(c)),
                 coordination().map(c -> b -> b.coordination(c)),
@@ -130,6 +131,23 @@ record FailoverConfigParser(ConfigReader r) {
                 r.duration("replication.max-pause", Duration.ofSeconds(2)))
                 .ap((replicas, insufficient, threshold, pause) -> b -> b.minReplicas(replicas)
                         .onInsufficientReplicas(insufficient).presyncThreshold(threshold).maxPause(pause)));
+    }
+
+    /** The keys of the durable backlog and of reconciliation. */
+    private Validation<Seq<ConfigProblem>, Consumer<FailoverConfigBuilder>> replicationDurability() {
+        return ConfigProblem.flatten(Validation.combine(
+                r.path("replication.journal.directory"),
+                r.bool("replication.journal.fsync", true),
+                r.bool("replication.reconcile-at-start", true),
+                r.has("replication") ? r.section("replication").onlyKeys(List.of("mode", "rpo-budget", "presync-timeout",
+                        "parallelism", "merge-interval", "min-replicas", "on-insufficient-replicas", "presync-threshold",
+                        "max-pause", "journal", "reconcile-at-start")) : Validation.valid(null),
+                r.has("replication.journal") ? r.section("replication.journal").onlyKeys(List.of("directory", "fsync"))
+                        : Validation.valid(null))
+                .ap((dir, fsync, reconcile, known, knownJournal) -> b -> {
+                    dir.ifPresent(b::journalDirectory);
+                    b.journalFsync(fsync).reconcileAtStart(reconcile);
+                }));
     }
 
     private Validation<Seq<ConfigProblem>, Optional<Redeploy>> redeploy() {

@@ -21,7 +21,10 @@ import dev.cloudhop.failover.health.Prober;
 import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.internal.InterceptedSite;
 import dev.cloudhop.failover.internal.KnownResources;
+import dev.cloudhop.failover.internal.Threads;
 import dev.cloudhop.failover.metrics.FailoverMeters;
+import dev.cloudhop.failover.replication.BacklogJournal;
+import dev.cloudhop.failover.replication.Reconciler;
 import dev.cloudhop.failover.replication.Replicator;
 import dev.cloudhop.failover.replication.SyncPolicy;
 import dev.cloudhop.failover.routing.ActiveSite;
@@ -38,6 +41,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,7 +68,9 @@ final class FailoverParts {
     final HealthMonitor health;
     final ActiveSite state;
     final Router router;
+    private static final Logger LOG = LoggerFactory.getLogger(FailoverParts.class);
     final Replicator replicator;
+    final Reconciler reconciler;
     final CaptureJournal journal;
     final BlobStore blobs;
     final Optional<Backup> backup;
@@ -73,6 +82,7 @@ final class FailoverParts {
     final Orchestrator orchestrator;
     final Coordinator coordinator;
     private final Prober prober;
+    private final ExecutorService background = Executors.newSingleThreadExecutor(Threads.daemon("cloudhop-reconcile-start"));
 
     /** Builds and starts every part: reads the sites' fences (I/O), probes once and schedules probing. */
     FailoverParts(FailoverCloudBuilder b) {
@@ -101,7 +111,10 @@ final class FailoverParts {
         this.state = new ActiveSite(Set.copyOf(order), events, clock);
         this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
                 config.syncReplication() ? Optional.of(new SyncPolicy(config.minReplicas(), config.onInsufficientReplicas()))
-                        : Optional.empty(), events);
+                        : Optional.empty(), events,
+                config.journalDirectory().map(dir -> BacklogJournal.open(dir, config.journalFsync())));
+        this.reconciler = new Reconciler(sites, replicator, id -> health.isUp(id, Service.BLOB), Set.of(Backup.CONTAINER),
+                events, clock, config.parallelism(), () -> state.epoch());
         this.router = new Router(sites, config, health, state, replicator::newerAt);
         FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events, config.clientWait());
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));
@@ -118,7 +131,7 @@ final class FailoverParts {
                 events.publish(new FailoverEvent.FleetDecisionAdopted(clock.instant(), r.epoch(), r.activeSite(), by));
             }
         };
-        RunbookServices services = new RunbookServices(config, router, state, fences, health, replicator, known,
+        RunbookServices services = new RunbookServices(config, router, state, fences, health, replicator, reconciler, known,
                 new CaptureReplay(journal, events, clock), merger, new DnsSwitch(config, router, state, health, events, clock),
                 coordinator, follow);
         // a restore into the active site goes through the facade, so that it is replicated
@@ -127,6 +140,7 @@ final class FailoverParts {
                 id -> id.equals(state.site()) ? facade[0] : siteBlobs(b.sites, id), clock));
         this.backup = backedUp;
         FailoverMeters binder = new FailoverMeters(order, health, state, replicator, journal);
+        binder.reconciler(reconciler);
         backedUp.ifPresent(binder::backup);
         binder.bindTo(meters);
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
@@ -144,6 +158,22 @@ final class FailoverParts {
         if (b.probing) {
             prober.schedule(config.probe().interval(), config.probe().timeout());
             health.startEvaluating();
+        }
+        // in a fleet, instances join while others move the fleet: reconciling from a view that may be stale is left to
+        // the failback's step and to an explicit reconcile()
+        if (config.reconcileAtStart() && sites.size() > 1 && !services.coordinated()) {
+            background.execute(this::reconcileAtStart);
+        }
+    }
+
+    /** The reconciliation at open: from the active site to every other site that is up; logged, never thrown. */
+    private void reconcileAtStart() {
+        try {
+            reconciler.reconcile(state.site(), List.of(), Duration.ZERO);
+        } catch (RuntimeException e) {
+            if (!state.closed()) {
+                LOG.warn("the reconciliation at start failed (run FailoverCloud.reconcile() again): {}", e.toString());
+            }
         }
     }
 
@@ -192,6 +222,7 @@ final class FailoverParts {
         orchestrator.close();
         coordinator.close();
         merger.close();
+        background.shutdownNow();
         replicator.close();
         backup.ifPresent(Backup::close);
         if (owned != null) {

@@ -82,7 +82,7 @@ class FailoverCloudTest {
 
             assertThat(report.ok()).isTrue();
             assertThat(report.steps()).extracting(RunbookReport.Step::name)
-                    .containsExactly("pre-sync", "drain", "fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay",
+                    .containsExactly("reconcile", "pre-sync", "drain", "fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay",
                             "verify");
             assertThat(report.steps()).allSatisfy(s -> assertThat(s.ok()).as(s.name() + ": " + s.detail()).isTrue());
             assertThat(cloud.activeSite()).isEqualTo("aws");
@@ -92,7 +92,7 @@ class FailoverCloudTest {
             assertThat(cloud.rawSite("aws").blobs().containerExists("catalog")).isTrue();
             assertThat(cloud.rawSite("aws").queues().queueExists("orders")).isTrue();
             assertThat(report.toJson()).contains("\"to\":\"aws\"", "\"name\":\"switch-dns\"");
-            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(9);
+            assertThat(cloud.events().history()).filteredOn(e -> e instanceof FailoverEvent.RunbookStepCompleted).hasSize(10);
             assertThat(cloud.meters().get("cloudhop.site.active").tag("site", "aws").gauge().value()).isEqualTo(1.0);
             assertThat(cloud.meters().get("cloudhop.failovers").counter().count()).isEqualTo(1.0);
         }
@@ -512,7 +512,7 @@ class FailoverCloudTest {
             cloud.probeNow();
             // a failover away from a failed site is a disaster: no drain, and the report says what was left behind
             RunbookReport report = cloud.failover("aws");
-            assertThat(report.steps()).extracting(RunbookReport.Step::name).doesNotContain("pre-sync", "drain");
+            assertThat(report.steps()).extracting(RunbookReport.Step::name).doesNotContain("reconcile", "pre-sync", "drain");
             assertThat(report.unreplicatedWrites()).isEqualTo(4);
             assertThat(report.steps()).filteredOn(s -> s.name().equals("settle-replication")).singleElement()
                     .satisfies(s -> assertThat(s.detail()).startsWith("4 writes not replicated to aws"));

@@ -145,8 +145,8 @@ class PlannedMoveTest {
 
             RunbookReport aborted = moves.get(0);
             assertThat(aborted.ok()).isFalse();
-            assertThat(aborted.steps()).extracting(RunbookReport.Step::name).containsExactly("pre-sync", "drain");
-            assertThat(aborted.steps().get(1).detail()).matches(
+            assertThat(aborted.steps()).extracting(RunbookReport.Step::name).containsExactly("reconcile", "pre-sync", "drain");
+            assertThat(aborted.steps().get(2).detail()).matches(
                     "MoveAbortedException: \\d+ of \\d+ writes still to replicate to aws after max-pause 300 ms; "
                             + "move aborted, clients stay at azure \\(epoch " + epoch + "\\)");
             assertThat(cloud.activeSite()).isEqualTo("azure");

@@ -34,13 +34,13 @@ class RunbookStepsTest {
                      .runbookStep(RunbookStep.Position.after("switch-dns"), new Step("warm-cache", false, false, log))
                      .runbookStep(RunbookStep.Position.after("switch-dns"), new Step("notify", false, false, log))
                      .build()) {
-            assertThat(cloud.runbookSteps()).containsExactly("pre-sync", "drain", "fence", "settle-replication", "prepare",
+            assertThat(cloud.runbookSteps()).containsExactly("reconcile", "pre-sync", "drain", "fence", "settle-replication", "prepare",
                     "provision", "switch-dns", "warm-cache", "notify", "promote-db", "redirect", "release", "replay", "verify");
 
             RunbookReport report = cloud.failover("aws");
 
             assertThat(report.ok()).isTrue();
-            assertThat(report.steps()).extracting(RunbookReport.Step::name).containsExactly("pre-sync", "drain",
+            assertThat(report.steps()).extracting(RunbookReport.Step::name).containsExactly("reconcile", "pre-sync", "drain",
                     "fence", "settle-replication", "prepare", "switch-dns", "warm-cache", "notify", "promote-db", "redirect", "replay", "verify");
             assertThat(report.steps()).filteredOn(s -> s.name().equals("promote-db")).singleElement()
                     .satisfies(s -> {

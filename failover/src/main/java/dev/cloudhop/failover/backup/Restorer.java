@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.security.DigestInputStream;
+import dev.cloudhop.failover.internal.ContentHash;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -108,24 +109,11 @@ final class Restorer {
     }
 
     private static String sha256(InputStream in) {
-        MessageDigest d = sha256();
-        byte[] buf = new byte[64 * 1024];
-        try (in) {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                d.update(buf, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return HexFormat.of().formatHex(d.digest());
+        return ContentHash.sha256(in);
     }
 
     static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return ContentHash.sha256();
     }
 
     /**

@@ -78,4 +78,13 @@ public sealed interface FailoverEvent {
      */
     record FleetDecisionAdopted(Instant at, long epoch, String site, String by) implements FailoverEvent {
     }
+
+    /**
+     * A reconciliation compared {@code target} with {@code source} (the active site): {@code diverged} blobs differed
+     * (missing, extra or with other content), {@code repaired} repairs were scheduled and {@code stillPending} writes
+     * were still owed to the target when it returned.
+     */
+    record Reconciled(Instant at, String source, String target, long compared, long diverged, long repaired,
+                      int stillPending) implements FailoverEvent {
+    }
 }

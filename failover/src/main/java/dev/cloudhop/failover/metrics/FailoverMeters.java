@@ -4,6 +4,7 @@ import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.backup.Backup;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.health.HealthMonitor;
+import dev.cloudhop.failover.replication.Reconciler;
 import dev.cloudhop.failover.replication.Replicator;
 import dev.cloudhop.failover.routing.ActiveSite;
 import io.micrometer.core.instrument.Counter;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * The facade's meters: {@code cloudhop.site.health} (site, service), {@code cloudhop.site.active} (site),
  * {@code cloudhop.replication.lag}, {@code cloudhop.replication.pending} and
  * {@code cloudhop.replication.dropped} and {@code cloudhop.replication.degraded} (site: the target),
- * {@code cloudhop.queue.captured}, {@code cloudhop.failovers} and, with backup, {@code cloudhop.backup.lag} and
+ * {@code cloudhop.reconcile.compared}, {@code cloudhop.reconcile.diverged} and {@code cloudhop.reconcile.repaired}
+ * (site: the target), {@code cloudhop.queue.captured}, {@code cloudhop.failovers} and, with backup, {@code cloudhop.backup.lag} and
  * {@code cloudhop.backup.pending} (site: the backup site). Bind it to one registry.
  */
 public final class FailoverMeters implements MeterBinder {
@@ -30,6 +32,7 @@ public final class FailoverMeters implements MeterBinder {
     private final CaptureJournal journal;
     private volatile Counter failovers;
     private Backup backup;
+    private Reconciler reconciler;
 
     /** Meters over the facade's parts. */
     public FailoverMeters(List<String> sites, HealthMonitor health, ActiveSite active, Replicator replicator,
@@ -62,6 +65,16 @@ public final class FailoverMeters implements MeterBinder {
         }
         Gauge.builder("cloudhop.queue.captured", journal, j -> j.list(Optional.empty()).size())
                 .description("queue sends captured locally, not yet replayed").register(meters);
+        if (reconciler != null) {
+            for (String id : sites) {
+                FunctionCounter.builder("cloudhop.reconcile.compared", reconciler, r -> r.compared(id)).tag("site", id)
+                        .description("blobs reconciliation compared at the site with the active site").register(meters);
+                FunctionCounter.builder("cloudhop.reconcile.diverged", reconciler, r -> r.diverged(id)).tag("site", id)
+                        .description("blobs reconciliation found missing, extra or different at the site").register(meters);
+                FunctionCounter.builder("cloudhop.reconcile.repaired", reconciler, r -> r.repaired(id)).tag("site", id)
+                        .description("repairs reconciliation scheduled for the site").register(meters);
+            }
+        }
         if (backup != null) {
             Gauge.builder("cloudhop.backup.lag", backup, b -> b.status().lag().toMillis() / 1000.0)
                     .tag("site", backup.config().site()).baseUnit("seconds")
@@ -70,6 +83,14 @@ public final class FailoverMeters implements MeterBinder {
                     .description("acknowledged changes in the local spool, not yet at the backup site").register(meters);
         }
         failovers = Counter.builder("cloudhop.failovers").description("failovers and failbacks run").register(meters);
+    }
+
+    /**
+     * Adds the reconciliation's counters ({@code cloudhop.reconcile.compared}, {@code cloudhop.reconcile.diverged},
+     * {@code cloudhop.reconcile.repaired}, site: the target); call before binding.
+     */
+    public void reconciler(Reconciler r) {
+        this.reconciler = r;
     }
 
     /** Adds the backup's meters ({@code cloudhop.backup.lag}, {@code cloudhop.backup.pending}); call before binding. */

@@ -53,7 +53,7 @@ public final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
 
     /** A pending change of one blob, for one target. */
-    private record Pending(BlobId id, String source, boolean delete, Instant ackedAt) {
+    private record Pending(BlobId id, String source, boolean delete, Instant ackedAt, long seq) {
     }
 
     private final List<InterceptedSite> sites;
@@ -61,6 +61,8 @@ public final class Replicator implements AutoCloseable {
     private final Clock clock;
     private final EventBus events;
     private final Optional<SyncPolicy> sync;
+    private final Optional<BacklogJournal> journal;
+    private long seq;
     private final Map<String, LinkedHashMap<BlobId, Pending>> backlog = new LinkedHashMap<>();
     private final ExecutorService workers;
     /** Per target, the blobs a worker is copying right now. */
@@ -83,7 +85,8 @@ public final class Replicator implements AutoCloseable {
     public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism, boolean sync,
                       EventBus events) {
         this(sites, blobUp, clock, parallelism,
-                sync ? Optional.of(new SyncPolicy(1, InsufficientReplicas.FAIL)) : Optional.empty(), events);
+                sync ? Optional.of(new SyncPolicy(1, InsufficientReplicas.FAIL)) : Optional.empty(), events,
+                Optional.empty());
     }
 
     /**
@@ -93,9 +96,11 @@ public final class Replicator implements AutoCloseable {
      * @param parallelism copies in flight per target
      * @param sync   present: {@link #acknowledged} copies before returning and applies the policy; empty: async
      * @param events where dropped and degraded writes are published
+     * @param journal present: the backlog is kept there too (appended, and forced as configured, before a write is
+     *                acknowledged) and what it held when opened is pending again; empty: in memory only
      */
     public Replicator(List<InterceptedSite> sites, Predicate<String> blobUp, Clock clock, int parallelism,
-                      Optional<SyncPolicy> sync, EventBus events) {
+                      Optional<SyncPolicy> sync, EventBus events, Optional<BacklogJournal> journal) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, was " + parallelism);
         }
@@ -104,12 +109,14 @@ public final class Replicator implements AutoCloseable {
         this.clock = clock;
         this.sync = sync;
         this.events = events;
+        this.journal = journal;
         for (InterceptedSite s : sites) {
             backlog.put(s.id(), new LinkedHashMap<>());
             inFlight.put(s.id(), new HashSet<>());
             droppedAt.put(s.id(), 0L);
             degradedAt.put(s.id(), 0L);
         }
+        journal.ifPresent(this::recover);
         // Workers per target, so a slow or down site never holds back the others.
         this.workers = Executors.newFixedThreadPool(sites.size() * parallelism, Threads.daemon("cloudhop-replicator"));
         for (InterceptedSite target : sites) {
@@ -139,22 +146,66 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** Records that {@code id} was written (or deleted) at {@code source} and must reach every other site. */
+    /**
+     * Records that {@code id} was written (or deleted) at {@code source} and must reach every other site. With a
+     * journal, the record is on disk (forced when so configured) when this returns.
+     */
     public void written(String source, BlobId id, boolean delete) {
+        record(source, id, delete, sites.stream().map(InterceptedSite::id).filter(t -> !t.equals(source)).toList());
+    }
+
+    /**
+     * Schedules {@code target} to receive {@code source}'s current state of {@code id} (its content, or its absence):
+     * a repair found by reconciliation. Recorded like a write, journal included.
+     */
+    public void repair(String source, String target, BlobId id) {
+        record(source, id, false, List.of(target));
+    }
+
+    private void record(String source, BlobId id, boolean delete, List<String> targets) {
         Instant now = clock.instant();
+        long position;
         synchronized (this) {
+            long s = journal.map(j -> j.written(source, id, delete, now, targets)).orElseGet(() -> ++seq);
             // the source now holds the newest state: an older copy still pending for it must not follow
             backlog.get(source).remove(id);
-            for (InterceptedSite s : sites) {
-                if (!s.id().equals(source)) {
-                    LinkedHashMap<BlobId, Pending> q = backlog.get(s.id());
-                    Pending previous = q.remove(id);
-                    // Keep the first acknowledgement time: the lag is counted from the oldest unreplicated write.
-                    q.put(id, new Pending(id, source, delete, previous == null ? now : previous.ackedAt()));
-                }
+            for (String t : targets) {
+                LinkedHashMap<BlobId, Pending> q = backlog.get(t);
+                Pending previous = q.remove(id);
+                // Keep the first acknowledgement time: the lag is counted from the oldest unreplicated write.
+                q.put(id, new Pending(id, source, delete, previous == null ? now : previous.ackedAt(), s));
             }
+            if (journal.isPresent() && journal.get().wantsCompaction(pendingTotal())) {
+                journal.get().compact(owedEverywhere());
+            }
+            position = journal.map(BacklogJournal::position).orElse(0L);
             notifyAll();
         }
+        journal.ifPresent(j -> j.force(position)); // outside the lock: concurrent writers share one force
+    }
+
+    /** Loads what the journal held at open: pending again, for the sites still configured. */
+    private void recover(BacklogJournal j) {
+        int loaded = 0;
+        for (BacklogJournal.Owed o : j.recovered()) {
+            if (!backlog.containsKey(o.target()) || !backlog.containsKey(o.source())) {
+                LOG.warn("replication journal {}: {} of {} owed by site {} to site {} is dropped: that site is no longer "
+                        + "configured", j.directory(), o.delete() ? "a delete" : "a write", o.id(), o.source(), o.target());
+                continue;
+            }
+            backlog.get(o.target()).put(o.id(), new Pending(o.id(), o.source(), o.delete(), o.ackedAt(), o.seq()));
+            loaded++;
+        }
+        seq = j.nextSeq() - 1;
+        if (loaded > 0) {
+            LOG.info("replication journal {}: {} writes acknowledged before the last stop are pending again", j.directory(),
+                    loaded);
+        }
+    }
+
+    private List<BacklogJournal.Owed> owedEverywhere() {
+        return backlog.entrySet().stream().flatMap(e -> e.getValue().values().stream().map(p -> new BacklogJournal.Owed(
+                e.getKey(), p.id(), p.source(), p.delete(), p.ackedAt(), p.seq()))).toList();
     }
 
     /**
@@ -428,6 +479,7 @@ public final class Replicator implements AutoCloseable {
                 // Only clear it if nothing newer arrived meanwhile.
                 if (q.get(p.id()) == p) {
                     q.remove(p.id());
+                    journal.ifPresent(j -> j.copied(target.id(), p.id(), p.seq()));
                 }
                 replicated++;
                 notifyAll();
@@ -453,6 +505,7 @@ public final class Replicator implements AutoCloseable {
         synchronized (this) {
             removed = backlog.get(target.id()).remove(p.id(), p);
             if (removed) {
+                journal.ifPresent(j -> j.copied(target.id(), p.id(), p.seq()));
                 droppedAt.merge(target.id(), 1L, Long::sum);
             }
         }
@@ -464,10 +517,18 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** Stops the workers; what is pending stays unreplicated. */
+    /** Stops the workers and closes the journal; what is pending stays unreplicated (and journaled, if kept). */
     @Override
     public void close() {
         closed = true;
         workers.shutdownNow();
+        try {
+            workers.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            journal.ifPresent(BacklogJournal::close);
+        }
     }
 }

@@ -70,7 +70,7 @@ public final class Orchestrator implements AutoCloseable {
 
     /** The built-in steps in order. */
     static List<RunbookStep> builtIns() {
-        return List.of(new PreSyncStep(), new DrainStep(), new FenceStep(), new SettleReplicationStep(), new PrepareStep(), new ProvisionStep(),
+        return List.of(new ReconcileStep(), new PreSyncStep(), new DrainStep(), new FenceStep(), new SettleReplicationStep(), new PrepareStep(), new ProvisionStep(),
                 new SwitchDnsStep(), new RedirectStep(), new ReleaseStep(), new ReplayStep(), new VerifyStep());
     }
 

@@ -13,6 +13,7 @@ import dev.cloudhop.failover.capture.QueueMerger;
 import dev.cloudhop.failover.fencing.FenceRegister;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.internal.KnownResources;
+import dev.cloudhop.failover.replication.Reconciler;
 import dev.cloudhop.failover.replication.Replicator;
 import dev.cloudhop.failover.routing.ActiveSite;
 import dev.cloudhop.failover.routing.Router;
@@ -34,7 +35,8 @@ import dev.cloudhop.failover.routing.Router;
  * @param follow     makes this instance follow a register another instance set (adopt, with an event), and says how it learnt it
  */
 public record RunbookServices(FailoverConfig config, Router router, ActiveSite active, FenceRegister fences,
-                              HealthMonitor health, Replicator replicator, KnownResources known, CaptureReplay replay,
+                              HealthMonitor health, Replicator replicator, Reconciler reconciler, KnownResources known,
+                              CaptureReplay replay,
                               QueueMerger merger, DnsSwitch dns, Coordinator fleet, BiConsumer<Register, String> follow) {
 
     /** Whether several instances coordinate (any kind but {@code single}). */

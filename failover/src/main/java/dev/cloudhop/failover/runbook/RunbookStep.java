@@ -3,8 +3,8 @@ package dev.cloudhop.failover.runbook;
 import java.util.Objects;
 
 /**
- * One step of the failover runbook. The built-in steps, in order, are {@code pre-sync}, {@code drain} (both for
- * planned moves only), {@code fence}, {@code settle-replication}, {@code prepare}, {@code provision}, {@code switch-dns}, {@code redirect},
+ * One step of the failover runbook. The built-in steps, in order, are {@code reconcile}, {@code pre-sync},
+ * {@code drain} (the three for planned moves only), {@code fence}, {@code settle-replication}, {@code prepare}, {@code provision}, {@code switch-dns}, {@code redirect},
  * {@code release}, {@code replay} and {@code verify}; applications add their own relative to them with
  * {@code FailoverCloudBuilder#runbookStep(Position, RunbookStep)} (e.g. promote a database replica before
  * {@code redirect}, warm a cache after {@code switch-dns}). Each step that runs is timed and recorded in the

@@ -37,6 +37,7 @@ public final class Fleet implements AutoCloseable {
     private final FleetMode mode;
     private final Map<String, Path> sites;
     private final List<ManagedProcess> instances = new ArrayList<>();
+    private boolean uniqueKeys;
 
     private Fleet(Path runDir, Path config, FleetMode mode, Map<String, Path> sites) {
         this.runDir = runDir;
@@ -66,6 +67,26 @@ public final class Fleet implements AutoCloseable {
      */
     public static Fleet start(Path runDir, FleetMode mode, List<String> siteIds, int instanceCount, String zooKeeper,
                               Duration writeInterval, boolean backup) {
+        return start(runDir, mode, siteIds, instanceCount, zooKeeper, writeInterval, new Options(backup, false, false));
+    }
+
+    /**
+     * What a fleet adds to the shared configuration and workload.
+     *
+     * @param backup     the {@value FleetLog#CONTAINER} container is backed up to an on-prem site {@code vault}
+     * @param journal    each instance journals its replication backlog under {@code journal/<id>} in the run directory
+     *                   (its own configuration file, {@code fleet-<id>.conf}), without the reconciliation at start, so
+     *                   that only the journal carries a backlog across a crash
+     * @param uniqueKeys every write goes to a key of its own ({@code w-<id>-<sequence>}), so that a lost write is not
+     *                   masked by a later write of the same key
+     */
+    public record Options(boolean backup, boolean journal, boolean uniqueKeys) {
+    }
+
+    /** As {@link #start(Path, FleetMode, List, int, String, Duration)}, with {@code options}. */
+    public static Fleet start(Path runDir, FleetMode mode, List<String> siteIds, int instanceCount, String zooKeeper,
+                              Duration writeInterval, Options options) {
+        boolean backup = options.backup();
         try {
             Map<String, Path> sites = new LinkedHashMap<>();
             for (String s : siteIds) {
@@ -78,6 +99,15 @@ public final class Fleet implements AutoCloseable {
             }
             Files.writeString(config, text, StandardCharsets.UTF_8);
             Fleet fleet = new Fleet(runDir, config, mode, sites);
+            fleet.uniqueKeys = options.uniqueKeys();
+            if (options.journal()) {
+                for (int i = 0; i < instanceCount; i++) {
+                    Path journal = runDir.resolve("journal").resolve(id(i));
+                    Files.writeString(fleet.configOf(i), text.replace("  replication { mode = async, rpo-budget = 1 s }\n",
+                            "  replication { mode = async, rpo-budget = 1 s, reconcile-at-start = false,\n"
+                                    + "    journal { directory = \"" + journal + "\", fsync = true } }\n"), StandardCharsets.UTF_8);
+                }
+            }
             try {
                 for (int i = 0; i < instanceCount; i++) {
                     fleet.instances.add(fleet.launch(i, writeInterval));
@@ -137,12 +167,20 @@ public final class Fleet implements AutoCloseable {
         return backupSite(runDir);
     }
 
+    /** The configuration file of instance {@code i}: its own when it journals, else the shared one. */
+    private Path configOf(int i) {
+        return runDir.resolve("fleet-" + id(i) + ".conf");
+    }
+
     private ManagedProcess launch(int i, Duration writeInterval) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Path own = configOf(i);
         return ManagedProcess.builder("fleet-" + id(i), List.of(java, "-Xmx160m", "-XX:+UseSerialGC",
                         "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-D" + FleetInstance.KEYS_PROPERTY + "=" + (uniqueKeys ? "unique" : "rotating"),
                         "-cp", System.getProperty("java.class.path"), FleetInstance.class.getName(),
-                        config.toString(), id(i), runDir.toString(), Long.toString(writeInterval.toMillis())))
+                        (Files.exists(own) ? own : config).toString(), id(i), runDir.toString(),
+                        Long.toString(writeInterval.toMillis())))
                 .log(runDir.resolve("out-" + id(i) + ".log"))
                 .readyWhenLogContains("READY " + id(i)).startTimeout(Duration.ofSeconds(60)).start();
     }

@@ -40,6 +40,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FleetInstance {
 
+    /**
+     * System property choosing the keys written: {@code rotating} (default: keys shared by all instances and keys of
+     * its own, rewritten over and over) or {@code unique} (a key per write, {@code w-<id>-<sequence>}).
+     */
+    public static final String KEYS_PROPERTY = "fleet.keys";
     private static final int SHARED_KEYS = 8;
     private static final int OWN_KEYS = 16;
     private static final Duration SETTLE = Duration.ofSeconds(10);
@@ -53,6 +58,7 @@ public final class FleetInstance {
     private final AtomicLong acked = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile boolean writing = true;
+    private final boolean uniqueKeys = "unique".equals(System.getProperty(KEYS_PROPERTY));
     private long runbookEpoch = FleetLog.UNKNOWN_EPOCH;
 
     private FleetInstance(FailoverCloud cloud, String id, Path runDir, long intervalMillis) throws IOException {
@@ -157,7 +163,8 @@ public final class FleetInstance {
         long n = 0;
         while (writing) {
             long seq = sequence.getAndIncrement();
-            String key = n % 2 == 0 ? FleetLog.sharedKey((int) (n / 2 % SHARED_KEYS)) : FleetLog.ownKey(id, (int) (n / 2 % OWN_KEYS));
+            String key = uniqueKeys ? "w-" + id + "-" + seq
+                    : n % 2 == 0 ? FleetLog.sharedKey((int) (n / 2 % SHARED_KEYS)) : FleetLog.ownKey(id, (int) (n / 2 % OWN_KEYS));
             n++;
             String value = FleetLog.value(id, seq);
             long epochBefore = cloud.epoch();
