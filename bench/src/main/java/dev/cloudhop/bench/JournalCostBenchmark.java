@@ -73,18 +73,7 @@ public final class JournalCostBenchmark {
 
     private static List<Long> run(Path dir, String journal, int writers, int puts, byte[] body) throws Exception {
         Files.createDirectories(dir);
-        String text = """
-                sites {
-                  primary { provider = onprem, region = dc1, blob.directory = "%s", blob.fsync = false }
-                  replica { provider = onprem, region = dc2, blob.directory = "%s", blob.fsync = false }
-                }
-                failover {
-                  priority = [primary, replica]
-                  automatic = false
-                  replication { mode = async, reconcile-at-start = false, %s }
-                }
-                """.formatted(dir.resolve("primary"), dir.resolve("replica"), journal.replace("JOURNAL",
-                dir.resolve("journal").toString()));
+        String text = DiskSites.config(dir, journal.replace("JOURNAL", dir.resolve("journal").toString()));
         ProviderRegistry providers = ProviderRegistry.discover();
         CloudhopConfig config = CloudhopConfig.parse(text, "journal-bench.conf", Map.of(), providers);
         List<Long> all = new ArrayList<>();

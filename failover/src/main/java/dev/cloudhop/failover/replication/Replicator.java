@@ -71,6 +71,9 @@ public final class Replicator implements AutoCloseable {
     private final Map<String, Long> droppedAt = new HashMap<>();
     private final Map<String, Long> degradedAt = new HashMap<>();
     private volatile boolean closed;
+    /** While a planned move catches up: the target each async write waits for, and how long at most. */
+    private volatile String throttleTarget;
+    private volatile Duration throttleWait = Duration.ZERO;
     private long replicated;
 
     /**
@@ -143,6 +146,44 @@ public final class Replicator implements AutoCloseable {
             replicateNow(site, id, delete);
         } else {
             written(site, id, delete);
+            String target = throttleTarget;
+            if (target != null && !target.equals(site)) {
+                awaitCopied(target, id, throttleWait);
+            }
+        }
+    }
+
+    /**
+     * Backpressure for a planned move: until {@link #stopThrottling()}, each async write waits up to {@code maxWait}
+     * for its copy to {@code target} before it is acknowledged, so writers slow to the pace replication keeps and the
+     * backlog can drain. A write whose copy takes longer is acknowledged anyway (it stays in the backlog).
+     */
+    public void throttleWrites(String target, Duration maxWait) {
+        this.throttleWait = maxWait;
+        this.throttleTarget = target;
+    }
+
+    /** Ends {@link #throttleWrites}. */
+    public void stopThrottling() {
+        this.throttleTarget = null;
+    }
+
+    /** Waits until no write of {@code id} is owed to {@code target}, or {@code max} passes. */
+    private void awaitCopied(String target, BlobId id, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        synchronized (this) {
+            while (backlog.get(target).containsKey(id) && throttleTarget != null && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    wait(Math.max(1, Math.min(50, left / 1_000_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 

@@ -248,12 +248,18 @@ public final class Orchestrator implements AutoCloseable {
         boolean planned = requested && s.health().allUp(from, s.config().criticalServices());
         RunbookContext context = new RunbookContext(s, from, to, reason, s.active().epoch() + 1, planned);
         boolean ok = true;
+        if (planned) {
+            // backpressure: until the drain pauses them (or the fence, without a drain), each write waits (up to client-wait) for its copy to the
+            // target, so writers cannot outrun replication while it catches up
+            s.replicator().throttleWrites(to, s.config().clientWait());
+        }
         try {
             for (RunbookStep step : steps) {
                 if (!ok) {
                     break;
                 }
-                if (step instanceof FenceStep) {
+                if (step instanceof DrainStep || step instanceof FenceStep) {
+                    s.replicator().stopThrottling(); // the drain pauses writes instead: none may wait on a copy then
                     s.active().switching(true); // writes wait from the fence (a planned move: from the drain) to the redirect
                 }
                 if (step.appliesTo(context)) {
@@ -264,6 +270,7 @@ public final class Orchestrator implements AutoCloseable {
                 }
             }
         } finally {
+            s.replicator().stopThrottling();
             s.active().switching(false);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);

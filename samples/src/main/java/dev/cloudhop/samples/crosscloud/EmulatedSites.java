@@ -227,7 +227,7 @@ public final class EmulatedSites implements AutoCloseable {
                   }
                   # a failback pre-syncs (clients working) until 100 writes are behind, then pauses writes at
                   # most 4 s (under client-wait) to drain the rest, or is aborted
-                  replication { mode = async, rpo-budget = 2 s, presync-timeout = 20 s, presync-threshold = 100,
+                  replication { mode = async, rpo-budget = 2 s, presync-timeout = 60 s, presync-threshold = 100,
                                 max-pause = 4 s }
                   redeploy {
                     group = shop-web, count = 2, standing = [azure]
