@@ -47,7 +47,8 @@ import java.util.Set;
  *                 parallelism = 4,                   # copies in flight per site; movers of stranded messages
  *                 merge-interval = 15 s,             # sweep of stranded messages at other sites; 0 = off
  *                 journal { directory = /var/lib/cloudhop/replication, fsync = true },  # durable backlog
- *                 reconcile-at-start = true }        # compare and repair the replicas in the background at open
+ *                 reconcile-at-start = true,         # compare and repair the replicas in the background at open
+ *                 reconcile-before-move = true }     # planned moves reconcile their target first (step reconcile)
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
@@ -225,6 +226,7 @@ public final class FailoverConfig {
     private final Optional<Path> journalDirectory;
     private final boolean journalFsync;
     private final boolean reconcileAtStart;
+    private final boolean reconcileBeforeMove;
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
     private final CoordinationConfig coordination;
@@ -258,6 +260,7 @@ public final class FailoverConfig {
         this.journalDirectory = b.journalDirectory;
         this.journalFsync = b.journalFsync;
         this.reconcileAtStart = b.reconcileAtStart;
+        this.reconcileBeforeMove = b.reconcileBeforeMove;
         this.redeploy = b.redeploy;
         this.capabilities = FailoverConfigBuilder.orderedCopy(b.capabilities, FailoverConfigBuilder::services);
         this.coordination = b.coordination;
@@ -437,6 +440,15 @@ public final class FailoverConfig {
         return reconcileAtStart;
     }
 
+    /**
+     * Whether a planned move starts with a reconciliation of its target ({@code replication.reconcile-before-move},
+     * default true: runbook step {@code reconcile}). Its repairs are drained with the backlog before the move, so a
+     * target that diverged far (and is slow to write) makes the move take longer, or abort at {@code max-pause}.
+     */
+    public boolean reconcileBeforeMove() {
+        return reconcileBeforeMove;
+    }
+
     /** What to launch on the new site in the redeploy topology. */
     public Optional<Redeploy> redeploy() {
         return redeploy;
@@ -492,7 +504,7 @@ public final class FailoverConfig {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, minReplicas,
                 onInsufficientReplicas, presyncThreshold, maxPause, parallelism, mergeInterval, captureDirectory, journalDirectory,
-                journalFsync, reconcileAtStart, redeploy,
+                journalFsync, reconcileAtStart, reconcileBeforeMove, redeploy,
                 capabilities, coordination, backup);
     }
 
@@ -519,7 +531,7 @@ public final class FailoverConfig {
                 + ", presyncThreshold=" + presyncThreshold + ", maxPause=" + maxPause
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
                 + captureDirectory + ", journalDirectory=" + journalDirectory + ", journalFsync=" + journalFsync
-                + ", reconcileAtStart=" + reconcileAtStart + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
+                + ", reconcileAtStart=" + reconcileAtStart + ", reconcileBeforeMove=" + reconcileBeforeMove + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
                 + coordination + ", backup=" + backup + "]";
     }
 }

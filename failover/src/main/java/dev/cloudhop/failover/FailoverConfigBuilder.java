@@ -64,6 +64,7 @@ public final class FailoverConfigBuilder {
     Optional<Path> journalDirectory = Optional.empty();
     boolean journalFsync = true;
     boolean reconcileAtStart = true;
+    boolean reconcileBeforeMove = true;
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
     CoordinationConfig coordination = CoordinationConfig.SINGLE;
@@ -252,6 +253,12 @@ public final class FailoverConfigBuilder {
     /** Whether the replicas are reconciled in the background when the facade opens; default true. */
     public FailoverConfigBuilder reconcileAtStart(boolean reconcile) {
         this.reconcileAtStart = reconcile;
+        return this;
+    }
+
+    /** Whether planned moves reconcile their target first; default true. */
+    public FailoverConfigBuilder reconcileBeforeMove(boolean reconcile) {
+        this.reconcileBeforeMove = reconcile;
         return this;
     }
 

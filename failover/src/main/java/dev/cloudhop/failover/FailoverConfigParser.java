@@ -139,14 +139,15 @@ record FailoverConfigParser(ConfigReader r) {
                 r.path("replication.journal.directory"),
                 r.bool("replication.journal.fsync", true),
                 r.bool("replication.reconcile-at-start", true),
+                r.bool("replication.reconcile-before-move", true),
                 r.has("replication") ? r.section("replication").onlyKeys(List.of("mode", "rpo-budget", "presync-timeout",
                         "parallelism", "merge-interval", "min-replicas", "on-insufficient-replicas", "presync-threshold",
-                        "max-pause", "journal", "reconcile-at-start")) : Validation.valid(null),
+                        "max-pause", "journal", "reconcile-at-start", "reconcile-before-move")) : Validation.valid(null),
                 r.has("replication.journal") ? r.section("replication.journal").onlyKeys(List.of("directory", "fsync"))
                         : Validation.valid(null))
-                .ap((dir, fsync, reconcile, known, knownJournal) -> b -> {
+                .ap((dir, fsync, reconcile, beforeMove, known, knownJournal) -> b -> {
                     dir.ifPresent(b::journalDirectory);
-                    b.journalFsync(fsync).reconcileAtStart(reconcile);
+                    b.journalFsync(fsync).reconcileAtStart(reconcile).reconcileBeforeMove(beforeMove);
                 }));
     }
 

@@ -134,6 +134,24 @@ class DurableReplicationTest {
     }
 
     @Test
+    void syncWritesAcknowledgedAsDegradedSurviveARestartInTheJournal() {
+        String keys = "mode = sync, on-insufficient-replicas = degrade, " + journalKeys(false);
+        FailoverCloud degraded = facade(keys);
+        degraded.blobs().createContainer("ledger");
+        degraded.switchboard().inject("aws", Service.BLOB, Fault.unavailable());
+        for (int i = 0; i < 5; i++) {
+            degraded.blobs().put(BlobId.of("ledger", "t" + i), BlobContent.ofUtf8("entry " + i));
+        }
+        assertThat(contents("aws", "ledger")).isEmpty();
+        degraded.close();
+
+        FailoverCloud restarted = facade(keys);
+        Awaitility.await("the degraded writes replicated after the restart").atMost(Duration.ofSeconds(20))
+                .until(() -> restarted.replicationBacklog("aws") == 0);
+        assertThat(contents("aws", "ledger")).hasSize(5).isEqualTo(contents("azure", "ledger"));
+    }
+
+    @Test
     void withoutAJournalARestartForgetsAndOnlyReconciliationRepairs() {
         FailoverCloud first = facade("reconcile-at-start = false");
         first.blobs().createContainer("orders");

@@ -56,6 +56,10 @@ public final class Replicator implements AutoCloseable {
     private record Pending(BlobId id, String source, boolean delete, Instant ackedAt, long seq) {
     }
 
+    /** A synchronous write claimed for the calling thread: its copy per target, and the journal position to force. */
+    private record Claim(Map<String, Pending> targets, long position) {
+    }
+
     private final List<InterceptedSite> sites;
     private final Predicate<String> blobUp;
     private final Clock clock;
@@ -192,7 +196,16 @@ public final class Replicator implements AutoCloseable {
      * journal, the record is on disk (forced when so configured) when this returns.
      */
     public void written(String source, BlobId id, boolean delete) {
-        record(source, id, delete, sites.stream().map(InterceptedSite::id).filter(t -> !t.equals(source)).toList());
+        force(record(source, id, delete, others(source)));
+    }
+
+    private List<String> others(String source) {
+        return sites.stream().map(InterceptedSite::id).filter(t -> !t.equals(source)).toList();
+    }
+
+    /** Makes the journal durable up to {@code position} (nothing without a journal); never under this lock. */
+    private void force(long position) {
+        journal.ifPresent(j -> j.force(position)); // concurrent writers share one force (group commit)
     }
 
     /**
@@ -200,14 +213,26 @@ public final class Replicator implements AutoCloseable {
      * a repair found by reconciliation. Recorded like a write, journal included.
      */
     public void repair(String source, String target, BlobId id) {
-        record(source, id, false, List.of(target));
+        force(record(source, id, false, List.of(target)));
     }
 
-    private void record(String source, BlobId id, boolean delete, List<String> targets) {
+    /**
+     * Records a write in the backlog (and appends it to the journal, not yet forced).
+     *
+     * @return the journal position to {@link #force(long)} before the write is acknowledged
+     */
+    private long record(String source, BlobId id, boolean delete, List<String> targets) {
         Instant now = clock.instant();
         long position;
+        java.io.UncheckedIOException unjournaled = null;
         synchronized (this) {
-            long s = journal.map(j -> j.written(source, id, delete, now, targets)).orElseGet(() -> ++seq);
+            long s;
+            try {
+                s = journal.map(j -> j.written(source, id, delete, now, targets)).orElseGet(() -> ++seq);
+            } catch (java.io.UncheckedIOException e) {
+                unjournaled = e; // e.g. a full disk: the write is still owed in memory, but not acknowledged
+                s = -1;
+            }
             // the source now holds the newest state: an older copy still pending for it must not follow
             backlog.get(source).remove(id);
             for (String t : targets) {
@@ -222,7 +247,13 @@ public final class Replicator implements AutoCloseable {
             position = journal.map(BacklogJournal::position).orElse(0L);
             notifyAll();
         }
-        journal.ifPresent(j -> j.force(position)); // outside the lock: concurrent writers share one force
+        if (unjournaled != null) {
+            throw new UnavailableException(ErrorContext.of(site(source).raw().site(), delete ? "blob.delete" : "blob.put",
+                    id.toString()), "taken by site " + source + " but not recorded in the replication journal ("
+                    + unjournaled.getMessage() + "); it is replicated while this process runs, and repeating the write "
+                    + "is safe", unjournaled);
+        }
+        return position;
     }
 
     /** Loads what the journal held at open: pending again, for the sites still configured. */
@@ -258,7 +289,9 @@ public final class Replicator implements AutoCloseable {
     public void replicateNow(String source, BlobId id, boolean delete) {
         Map<String, Pending> claimed;
         try {
-            claimed = recordClaimed(source, id, delete);
+            Claim claim = recordClaimed(source, id, delete);
+            force(claim.position());
+            claimed = claim.targets();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             written(source, id, delete);
@@ -293,12 +326,12 @@ public final class Replicator implements AutoCloseable {
      * Records a synchronous write and claims it for the calling thread at every other site, once no worker is copying
      * an older write of the same blob (so that the writes of one blob reach a site in order).
      */
-    private synchronized Map<String, Pending> recordClaimed(String source, BlobId id, boolean delete)
+    private synchronized Claim recordClaimed(String source, BlobId id, boolean delete)
             throws InterruptedException {
         while (sites.stream().anyMatch(t -> !t.id().equals(source) && inFlight.get(t.id()).contains(id))) {
             wait(50);
         }
-        written(source, id, delete);
+        long position = record(source, id, delete, others(source)); // forced by the caller, outside this lock
         Map<String, Pending> claimed = new LinkedHashMap<>();
         for (InterceptedSite t : sites) {
             if (!t.id().equals(source)) {
@@ -306,7 +339,7 @@ public final class Replicator implements AutoCloseable {
                 claimed.put(t.id(), backlog.get(t.id()).get(id));
             }
         }
-        return claimed;
+        return new Claim(claimed, position);
     }
 
     /** A synchronous write that too few replicas took: fails it or records it as degraded, per the policy. */

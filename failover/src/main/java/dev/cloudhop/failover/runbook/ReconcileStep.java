@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * A planned move (failback, manual): before pre-sync, compares the target with the site clients leave and schedules
  * the repair of any divergence (a replica written behind Cloudhop's back, a backlog lost with a crashed process, a
- * restored site), so that pre-sync and drain carry the repairs too. The detail says what was compared, found and
+ * restored site), so that pre-sync and drain carry the repairs too; off with
+ * {@code replication.reconcile-before-move = false}. The detail says what was compared, found and
  * repaired. Skipped in a disaster (the site left is down), and optional: a failure is recorded, the move goes on.
  */
 final class ReconcileStep extends BuiltInStep {
@@ -20,7 +21,7 @@ final class ReconcileStep extends BuiltInStep {
 
     @Override
     public boolean appliesTo(RunbookContext c) {
-        return c.planned();
+        return c.planned() && c.services().config().reconcileBeforeMove();
     }
 
     @Override
