@@ -144,6 +144,7 @@ final class FailoverParts {
         binder.reconciler(reconciler);
         backedUp.ifPresent(binder::backup);
         binder.bindTo(meters);
+        events.subscribe(binder::onEvent);
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
         this.blobs = new FailoverBlobStore(router, fences, replicator, state, known, backup);
