@@ -125,7 +125,7 @@ class FailoverMetersTest {
             cloud.probeNow();
             cloud.probeNow();
             cloud.queues().send("orders", OutgoingMessage.of("order 2").withDedupKey("order-2"));
-            assertThat(registry.get("cloudhop.queue.captured.total").tags("site", "azure", "queue", "orders").counter()
+            assertThat(registry.get("cloudhop.queue.captures").tags("site", "azure", "queue", "orders").counter()
                     .count()).isEqualTo(2.0);
 
             cloud.switchboard().clear("azure");

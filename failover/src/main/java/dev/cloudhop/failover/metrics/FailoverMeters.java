@@ -31,7 +31,7 @@ import java.util.Optional;
  *   <li>Runbooks, from the events passed to {@link #onEvent}: {@code cloudhop.failovers}, {@code cloudhop.failover.duration}
  *   (from, to, ok), {@code cloudhop.runbook.step} (step, ok).</li>
  *   <li>Capture: {@code cloudhop.queue.captured} (sends captured, not yet replayed), and from the events
- *   {@code cloudhop.queue.captured.total} (site, queue) and {@code cloudhop.queue.replayed} (site, queue, source:
+ *   {@code cloudhop.queue.captures} (site, queue) and {@code cloudhop.queue.replayed} (site, queue, source:
  *   capture or merge).</li>
  *   <li>With backup (site: the backup site): {@code cloudhop.backup.lag}, {@code cloudhop.backup.pending}.</li>
  *   <li>Drills, recorded by {@link #drillFinished}: {@code cloudhop.drill.detection}, {@code cloudhop.drill.rto}
@@ -123,7 +123,8 @@ public final class FailoverMeters implements MeterBinder {
                     .tag("from", f.from()).tag("to", f.to()).tag("ok", Boolean.toString(f.ok())).register(meters)
                     .record(f.took());
         } else if (event instanceof FailoverEvent.MessageCaptured c) {
-            Counter.builder("cloudhop.queue.captured.total")
+            // not "cloudhop.queue.captured.total": Prometheus strips ".total" and the name would clash with the gauge
+            Counter.builder("cloudhop.queue.captures")
                     .description("queue sends captured locally because their site could not take them")
                     .tag("site", c.site()).tag("queue", c.queue()).register(meters).increment();
         } else if (event instanceof FailoverEvent.MessagesReplayed r) {
