@@ -56,6 +56,11 @@ check_demo_local_serve() {
     python3 -c 'import json,sys; s=json.loads(sys.argv[1]); assert s["active"] and s["health"], s' "$status" \
       >/dev/null 2>&1 || fail "GET $url/status is not the status JSON: $status"
     echo "GET $url/status -> $status" >> "$log"
+    local metrics
+    metrics=$(curl -sS --max-time 10 "$url/metrics") || fail "GET $url/metrics failed"
+    grep -q '^cloudhop_calls_seconds_count{' <<<"$metrics" && grep -q '^cloudhop_runbook_step_seconds_count{' <<<"$metrics" \
+      || fail "GET $url/metrics has no cloudhop_calls / cloudhop_runbook_step series: $(head -c 300 <<<"$metrics")"
+    echo "GET $url/metrics -> $(grep -c '^cloudhop_' <<<"$metrics") cloudhop_* samples" >> "$log"
   fi
   kill -TERM -- "-$pid" 2>/dev/null
   for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done

@@ -131,7 +131,11 @@ public final class FailoverCloud implements Cloud {
         return p.health;
     }
 
-    /** The meters (health, active site, failovers, replication lag, backlog and drops, captured messages). */
+    /**
+     * The registry the facade's meters are in (see {@link dev.cloudhop.failover.metrics.FailoverMeters}): health, active
+     * site, call timers, runbook steps and failovers, replication lag, backlog, copies and drops, captured and replayed
+     * messages, drills.
+     */
     public MeterRegistry meters() {
         return p.meters;
     }

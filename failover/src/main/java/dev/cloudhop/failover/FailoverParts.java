@@ -22,6 +22,7 @@ import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.internal.InterceptedSite;
 import dev.cloudhop.failover.internal.KnownResources;
 import dev.cloudhop.failover.internal.Threads;
+import dev.cloudhop.failover.metrics.CallTimers;
 import dev.cloudhop.failover.metrics.FailoverMeters;
 import dev.cloudhop.failover.replication.BacklogJournal;
 import dev.cloudhop.failover.replication.Reconciler;
@@ -106,7 +107,7 @@ final class FailoverParts {
                 });
         List<CallInterceptor> interceptors = new ArrayList<>(List.of(switchboard));
         interceptors.addAll(b.interceptors);
-        InterceptedSite.Hooks hooks = new SiteHooks(interceptors, health);
+        InterceptedSite.Hooks hooks = new SiteHooks(interceptors, health, new CallTimers(meters));
         List<InterceptedSite> sites = order.stream().map(id -> new InterceptedSite(b.sites.site(id), hooks)).toList();
         this.state = new ActiveSite(Set.copyOf(order), events, clock);
         this.replicator = new Replicator(sites, id -> health.isUp(id, Service.BLOB), clock, config.parallelism(),
@@ -143,6 +144,7 @@ final class FailoverParts {
         binder.reconciler(reconciler);
         backedUp.ifPresent(binder::backup);
         binder.bindTo(meters);
+        events.subscribe(binder::onEvent);
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
         this.blobs = new FailoverBlobStore(router, fences, replicator, state, known, backup);

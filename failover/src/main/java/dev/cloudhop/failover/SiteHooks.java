@@ -3,17 +3,28 @@ package dev.cloudhop.failover;
 import dev.cloudhop.api.SiteInfo;
 import dev.cloudhop.failover.health.HealthMonitor;
 import dev.cloudhop.failover.internal.InterceptedSite;
+import dev.cloudhop.failover.metrics.CallTimers;
 import java.util.List;
 
-/** What every call to a site reports to: the interceptors (the switchboard first) and passive health detection. */
+/**
+ * What every call to a site reports to: the interceptors (the switchboard first), passive health detection and
+ * the {@code cloudhop.calls} timers.
+ */
 final class SiteHooks implements InterceptedSite.Hooks {
 
     private final CallInterceptor[] interceptors;
     private final HealthMonitor health;
+    private final CallTimers timers;
 
-    SiteHooks(List<CallInterceptor> interceptors, HealthMonitor health) {
+    SiteHooks(List<CallInterceptor> interceptors, HealthMonitor health, CallTimers timers) {
         this.interceptors = interceptors.toArray(CallInterceptor[]::new);
         this.health = health;
+        this.timers = timers;
+    }
+
+    @Override
+    public InterceptedSite.CallRecorder recorder(String site, Service service) {
+        return timers.of(site, service)::record;
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.cloudhop.failover.FailoverCloud;
 import dev.cloudhop.failover.RunbookReport;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.metrics.FailoverMeters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -128,7 +129,11 @@ public final class Drill {
     private record Call(long startNanos, long endNanos, boolean ok, String error) {
     }
 
-    /** Runs the scenario and returns the report. Blocks for about before + faultFor + after. */
+    /**
+     * Runs the scenario and returns the report, whose detection and RTO are also recorded in the facade's
+     * {@link FailoverCloud#meters() meters} ({@code cloudhop.drill.detection}, {@code cloudhop.drill.rto}). Blocks for
+     * about before + faultFor + after.
+     */
     public static DrillReport run(FailoverCloud cloud, Scenario scenario, Workload workload, Options options)
             throws InterruptedException {
         long t0 = System.nanoTime();
@@ -219,10 +224,12 @@ public final class Drill {
         List<RunbookReport> runbooks = cloud.failovers().subList(runbooksBefore, cloud.failovers().size());
         int rpoWrites = runbooks.stream().filter(r -> r.from().equals(scenario.site())).mapToInt(RunbookReport::unreplicatedWrites).sum();
         List<String> errors = afterFault.stream().filter(c -> !c.ok()).map(Call::error).distinct().limit(5).toList();
-        return new DrillReport(scenario.name(), scenario.description(), before, cloud.activeSite(),
+        DrillReport report = new DrillReport(scenario.name(), scenario.description(), before, cloud.activeSite(),
                 detectedAt.get() < 0 ? null : Duration.ofNanos(detectedAt.get() - fault), rto, rpoWrites,
                 all.size(), (int) all.stream().filter(c -> !c.ok()).count(), errors, runbooks, workload.verify(),
                 List.copyOf(timeline), Duration.ofNanos(System.nanoTime() - t0));
+        FailoverMeters.drillFinished(cloud.meters(), report);
+        return report;
     }
 
     /**

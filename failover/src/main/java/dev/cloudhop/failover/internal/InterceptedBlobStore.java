@@ -30,7 +30,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public boolean createContainer(String container) {
-        long t = call.before("createContainer");
+        SiteCall.Started t = call.before("createContainer");
         try {
             return call.succeeded(t, target.createContainer(container));
         } catch (RuntimeException e) {
@@ -40,7 +40,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public boolean deleteContainer(String container) {
-        long t = call.before("deleteContainer");
+        SiteCall.Started t = call.before("deleteContainer");
         try {
             return call.succeeded(t, target.deleteContainer(container));
         } catch (RuntimeException e) {
@@ -50,7 +50,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public boolean containerExists(String container) {
-        long t = call.before("containerExists");
+        SiteCall.Started t = call.before("containerExists");
         try {
             return call.succeeded(t, target.containerExists(container));
         } catch (RuntimeException e) {
@@ -60,7 +60,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public Stream<String> listContainers() {
-        long t = call.before("listContainers");
+        SiteCall.Started t = call.before("listContainers");
         try {
             return call.succeeded(t, target.listContainers());
         } catch (RuntimeException e) {
@@ -70,7 +70,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public BlobInfo put(BlobId id, BlobContent content, PutOptions options) {
-        long t = call.before("put");
+        SiteCall.Started t = call.before("put");
         try {
             return call.succeeded(t, target.put(id, content, options));
         } catch (RuntimeException e) {
@@ -80,7 +80,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public Optional<Blob> get(BlobId id) {
-        long t = call.before("get");
+        SiteCall.Started t = call.before("get");
         try {
             return call.succeeded(t, target.get(id));
         } catch (RuntimeException e) {
@@ -90,7 +90,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public Optional<BlobInfo> stat(BlobId id) {
-        long t = call.before("stat");
+        SiteCall.Started t = call.before("stat");
         try {
             return call.succeeded(t, target.stat(id));
         } catch (RuntimeException e) {
@@ -100,10 +100,10 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public void delete(BlobId id) {
-        long t = call.before("delete");
+        SiteCall.Started t = call.before("delete");
         try {
             target.delete(id);
-            call.succeeded(t, t);
+            call.succeeded(t);
         } catch (RuntimeException e) {
             throw call.failed(t, e);
         }
@@ -111,7 +111,7 @@ final class InterceptedBlobStore implements BlobStore {
 
     @Override
     public BlobPage listPage(String container, ListOptions options, Optional<String> token) {
-        long t = call.before("listPage");
+        SiteCall.Started t = call.before("listPage");
         try {
             return call.succeeded(t, target.listPage(container, options, token));
         } catch (RuntimeException e) {

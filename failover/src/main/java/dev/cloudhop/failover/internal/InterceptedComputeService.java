@@ -24,7 +24,7 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public List<Node> listNodes() {
-        long t = call.before("listNodes");
+        SiteCall.Started t = call.before("listNodes");
         try {
             return call.succeeded(t, target.listNodes());
         } catch (RuntimeException e) {
@@ -34,7 +34,7 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public List<Node> listNodes(String group) {
-        long t = call.before("listNodes");
+        SiteCall.Started t = call.before("listNodes");
         try {
             return call.succeeded(t, target.listNodes(group));
         } catch (RuntimeException e) {
@@ -44,7 +44,7 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public Optional<Node> node(String id) {
-        long t = call.before("node");
+        SiteCall.Started t = call.before("node");
         try {
             return call.succeeded(t, target.node(id));
         } catch (RuntimeException e) {
@@ -54,7 +54,7 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public List<Node> launch(NodeSpec spec, int count) {
-        long t = call.before("launch");
+        SiteCall.Started t = call.before("launch");
         try {
             return call.succeeded(t, target.launch(spec, count));
         } catch (RuntimeException e) {
@@ -64,7 +64,7 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public boolean destroy(String id) {
-        long t = call.before("destroy");
+        SiteCall.Started t = call.before("destroy");
         try {
             return call.succeeded(t, target.destroy(id));
         } catch (RuntimeException e) {
@@ -74,7 +74,7 @@ final class InterceptedComputeService implements ComputeService {
 
     @Override
     public ScriptResult runScript(String id, String script, Duration timeout) {
-        long t = call.before("runScript");
+        SiteCall.Started t = call.before("runScript");
         try {
             return call.succeeded(t, target.runScript(id, script, timeout));
         } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public List<Zone> listZones() {
-        long t = call.before("listZones");
+        SiteCall.Started t = call.before("listZones");
         try {
             return call.succeeded(t, target.listZones());
         } catch (RuntimeException e) {
@@ -34,7 +34,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public Optional<Zone> zone(String zoneName) {
-        long t = call.before("zone");
+        SiteCall.Started t = call.before("zone");
         try {
             return call.succeeded(t, target.zone(zoneName));
         } catch (RuntimeException e) {
@@ -44,7 +44,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public Zone createZone(String zoneName) {
-        long t = call.before("createZone");
+        SiteCall.Started t = call.before("createZone");
         try {
             return call.succeeded(t, target.createZone(zoneName));
         } catch (RuntimeException e) {
@@ -54,7 +54,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public boolean deleteZone(String zoneName) {
-        long t = call.before("deleteZone");
+        SiteCall.Started t = call.before("deleteZone");
         try {
             return call.succeeded(t, target.deleteZone(zoneName));
         } catch (RuntimeException e) {
@@ -64,10 +64,10 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public void upsert(String zoneName, RecordSet recordSet) {
-        long t = call.before("upsert");
+        SiteCall.Started t = call.before("upsert");
         try {
             target.upsert(zoneName, recordSet);
-            call.succeeded(t, t);
+            call.succeeded(t);
         } catch (RuntimeException e) {
             throw call.failed(t, e);
         }
@@ -75,7 +75,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public boolean delete(String zoneName, String name, RecordType type) {
-        long t = call.before("delete");
+        SiteCall.Started t = call.before("delete");
         try {
             return call.succeeded(t, target.delete(zoneName, name, type));
         } catch (RuntimeException e) {
@@ -85,7 +85,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public Optional<RecordSet> get(String zoneName, String name, RecordType type) {
-        long t = call.before("get");
+        SiteCall.Started t = call.before("get");
         try {
             return call.succeeded(t, target.get(zoneName, name, type));
         } catch (RuntimeException e) {
@@ -95,7 +95,7 @@ final class InterceptedDnsService implements DnsService {
 
     @Override
     public Stream<RecordSet> list(String zoneName) {
-        long t = call.before("list");
+        SiteCall.Started t = call.before("list");
         try {
             return call.succeeded(t, target.list(zoneName));
         } catch (RuntimeException e) {

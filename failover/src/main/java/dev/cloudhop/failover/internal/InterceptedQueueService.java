@@ -34,7 +34,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public boolean createQueue(String queue) {
-        long t = call.before("createQueue");
+        SiteCall.Started t = call.before("createQueue");
         try {
             return call.succeeded(t, target.createQueue(queue));
         } catch (RuntimeException e) {
@@ -44,7 +44,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public boolean createQueue(String queue, DeadLetterPolicy policy) {
-        long t = call.before("createQueue");
+        SiteCall.Started t = call.before("createQueue");
         try {
             return call.succeeded(t, target.createQueue(queue, policy));
         } catch (RuntimeException e) {
@@ -54,7 +54,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public Optional<DeadLetterPolicy> deadLetterPolicy(String queue) {
-        long t = call.before("deadLetterPolicy");
+        SiteCall.Started t = call.before("deadLetterPolicy");
         try {
             return call.succeeded(t, target.deadLetterPolicy(queue));
         } catch (RuntimeException e) {
@@ -64,10 +64,10 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public int redrive(String deadLetterQueue, String targetQueue, int maxMessages) {
-        long t = call.before("redrive");
+        SiteCall.Started t = call.before("redrive");
         try {
             int moved = target.redrive(deadLetterQueue, targetQueue, maxMessages);
-            call.succeeded(t, t);
+            call.succeeded(t);
             return moved;
         } catch (RuntimeException e) {
             throw call.failed(t, e);
@@ -76,7 +76,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public boolean deleteQueue(String queue) {
-        long t = call.before("deleteQueue");
+        SiteCall.Started t = call.before("deleteQueue");
         try {
             return call.succeeded(t, target.deleteQueue(queue));
         } catch (RuntimeException e) {
@@ -86,7 +86,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public boolean queueExists(String queue) {
-        long t = call.before("queueExists");
+        SiteCall.Started t = call.before("queueExists");
         try {
             return call.succeeded(t, target.queueExists(queue));
         } catch (RuntimeException e) {
@@ -96,7 +96,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public Stream<String> listQueues() {
-        long t = call.before("listQueues");
+        SiteCall.Started t = call.before("listQueues");
         try {
             return call.succeeded(t, target.listQueues());
         } catch (RuntimeException e) {
@@ -106,7 +106,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public String send(String queue, OutgoingMessage message) {
-        long t = call.before("send");
+        SiteCall.Started t = call.before("send");
         try {
             return call.succeeded(t, target.send(queue, message));
         } catch (RuntimeException e) {
@@ -116,7 +116,7 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public List<ReceivedMessage> receive(String queue, ReceiveOptions options) {
-        long t = call.before("receive");
+        SiteCall.Started t = call.before("receive");
         try {
             return call.succeeded(t, target.receive(queue, options));
         } catch (RuntimeException e) {
@@ -126,10 +126,10 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public void ack(String queue, String receipt) {
-        long t = call.before("ack");
+        SiteCall.Started t = call.before("ack");
         try {
             target.ack(queue, receipt);
-            call.succeeded(t, t);
+            call.succeeded(t);
         } catch (RuntimeException e) {
             throw call.failed(t, e);
         }
@@ -137,10 +137,10 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public void extendVisibility(String queue, String receipt, Duration visibility) {
-        long t = call.before("extendVisibility");
+        SiteCall.Started t = call.before("extendVisibility");
         try {
             target.extendVisibility(queue, receipt, visibility);
-            call.succeeded(t, t);
+            call.succeeded(t);
         } catch (RuntimeException e) {
             throw call.failed(t, e);
         }
@@ -148,10 +148,10 @@ final class InterceptedQueueService implements QueueService {
 
     @Override
     public long approximateDepth(String queue) {
-        long t = call.before("approximateDepth");
+        SiteCall.Started t = call.before("approximateDepth");
         try {
             long result = target.approximateDepth(queue);
-            call.succeeded(t, t);
+            call.succeeded(t);
             return result;
         } catch (RuntimeException e) {
             throw call.failed(t, e);

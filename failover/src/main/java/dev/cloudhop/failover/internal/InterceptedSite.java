@@ -10,13 +10,39 @@ import dev.cloudhop.failover.Service;
 
 /**
  * One site's services as the facade sees them: every call passes the interceptors (e.g. the fault
- * switchboard) and reports its outcome to health tracking. The single interception point for all
+ * switchboard) and reports its outcome to health tracking and its duration to a {@link CallRecorder}. The single interception point for all
  * cross-cutting work; plain delegation, so a call no interceptor acts on costs a few field reads.
  */
 public final class InterceptedSite {
 
+    /**
+     * Where the calls of one (site, service) report how long they took and how they ended. Called on the calling
+     * thread, from many threads at once: must be thread-safe and cheap.
+     */
+    @FunctionalInterface
+    public interface CallRecorder {
+
+        /** Records nothing; calls through it are not timed at all. */
+        CallRecorder NONE = (operation, failure, nanos) -> { };
+
+        /**
+         * One call ended.
+         *
+         * @param operation the method of the service interface, e.g. {@code put}
+         * @param failure   what the caller got thrown, or null for a success
+         * @param nanos     from before the interceptors to the site's answer
+         */
+        void record(String operation, RuntimeException failure, long nanos);
+    }
+
     /** What the interception needs from the facade. */
     public interface Hooks {
+
+        /** Where the calls of {@code service} at {@code site} are timed; asked once per (site, service). */
+        default CallRecorder recorder(String site, Service service) {
+            return CallRecorder.NONE;
+        }
+
         /**
          * Runs the interceptors before a call; may delay it or throw.
          *

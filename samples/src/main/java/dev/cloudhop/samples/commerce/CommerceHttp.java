@@ -5,6 +5,10 @@ import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudhop.api.CloudException;
 import dev.cloudhop.failover.Service;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -13,6 +17,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
@@ -25,16 +30,32 @@ import java.util.stream.Collectors;
  *   <li>{@code POST /carts/{cart}/items?product=p1&quantity=2}, {@code GET /carts/{cart}}</li>
  *   <li>{@code POST /orders?cart={cart}}: 202 with the order id, or 503 "ordering is temporarily unavailable"</li>
  *   <li>{@code GET /orders/{id}}: processed or pending</li>
+ *   <li>{@code GET /metrics}: the failover facade's meters in the Prometheus text format (0.0.4), when the shop's
+ *   {@link dev.cloudhop.failover.FailoverCloud} was built with a {@link PrometheusMeterRegistry} (alone or in a
+ *   composite registry, see {@link #prometheusRegistry()}); otherwise 404 saying so</li>
  * </ul>
  */
 public final class CommerceHttp implements AutoCloseable {
 
+    /** The content type of {@code /metrics}: Prometheus text exposition format 0.0.4. */
+    static final String METRICS_TYPE = "text/plain; version=0.0.4";
+
     private final HttpServer server;
     private final Commerce shop;
+    private final Optional<PrometheusMeterRegistry> prometheus;
+
+    /**
+     * A registry for {@link dev.cloudhop.failover.FailoverCloudBuilder#meterRegistry} that {@code /metrics} serves:
+     * {@code FailoverCloud.open(config, b -> b.meterRegistry(CommerceHttp.prometheusRegistry()))}.
+     */
+    public static PrometheusMeterRegistry prometheusRegistry() {
+        return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    }
 
     /** Starts on {@code port} of the loopback interface (0 for a free one). */
     public CommerceHttp(Commerce shop, int port) {
         this.shop = shop;
+        this.prometheus = prometheus(shop.cloud().meters());
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         } catch (IOException e) {
@@ -62,6 +83,8 @@ public final class CommerceHttp implements AutoCloseable {
             try {
                 if (path.equals("/") && method.equals("GET")) {
                     send(ex, 200, "text/html", PAGE);
+                } else if (path.equals("/metrics") && method.equals("GET")) {
+                    metrics(ex);
                 } else if (path.equals("/status")) {
                     send(ex, 200, "application/json", status());
                 } else if (path.equals("/products")) {
@@ -97,6 +120,28 @@ public final class CommerceHttp implements AutoCloseable {
                 send(ex, 503, "application/json", error(e.getClass().getSimpleName()));
             }
         }
+    }
+
+    /** The facade's meters for a Prometheus scrape, or 404 naming why there are none. */
+    private void metrics(HttpExchange ex) throws IOException {
+        if (prometheus.isPresent()) {
+            sendTyped(ex, 200, METRICS_TYPE + "; charset=utf-8", prometheus.get().scrape());
+        } else {
+            send(ex, 404, "text/plain", "no Prometheus metrics: the shop's FailoverCloud was built with a "
+                    + shop.cloud().meters().getClass().getSimpleName() + ", not a PrometheusMeterRegistry; build it with "
+                    + "FailoverCloudBuilder.meterRegistry(CommerceHttp.prometheusRegistry()) to serve /metrics\n");
+        }
+    }
+
+    /** {@code registry} itself, or the first Prometheus registry of a composite one. */
+    private static Optional<PrometheusMeterRegistry> prometheus(MeterRegistry registry) {
+        if (registry instanceof PrometheusMeterRegistry p) {
+            return Optional.of(p);
+        }
+        if (registry instanceof CompositeMeterRegistry c) {
+            return c.getRegistries().stream().map(CommerceHttp::prometheus).flatMap(Optional::stream).findFirst();
+        }
+        return Optional.empty();
     }
 
     /**
@@ -149,8 +194,12 @@ public final class CommerceHttp implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
+        sendTyped(ex, status, type + "; charset=utf-8", body);
+    }
+
+    private static void sendTyped(HttpExchange ex, int status, String contentType, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
+        ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
     }

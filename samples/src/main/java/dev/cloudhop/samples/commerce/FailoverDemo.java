@@ -33,12 +33,14 @@ public final class FailoverDemo {
         boolean serve = java.util.Arrays.asList(args).contains("--serve");
         long start = System.nanoTime();
         try (FailoverCloud cloud = FailoverCloud.open(config,
-                b -> b.runbookStep(RunbookStep.Position.before("redirect"), new PromoteDatabaseReplica()))) {
+                b -> b.runbookStep(RunbookStep.Position.before("redirect"), new PromoteDatabaseReplica())
+                        .meterRegistry(CommerceHttp.prometheusRegistry()))) {
             cloud.config().dns().ifPresent(d -> d.sites().forEach(s -> cloud.rawSite(s).dns().createZone(d.zone())));
             try (Commerce shop = new Commerce(cloud); CommerceHttp http = new CommerceHttp(shop, 0)) {
                 shop.setUp(Commerce.sampleCatalog());
                 shop.startWorkers(2);
-                say("shop running on sites %s, active %s; web page: %s", cloud.siteIds(), cloud.activeSite(), http.uri());
+                say("shop running on sites %s, active %s; web page: %s, Prometheus metrics: %s/metrics", cloud.siteIds(),
+                        cloud.activeSite(), http.uri(), http.uri());
                 String poison = shop.submitOrder(java.util.Map.of(Commerce.POISON_PRODUCT, 1));
                 say("poison order %s submitted (product %s, which the workers cannot process): %s", poison,
                         Commerce.POISON_PRODUCT, awaitDeadLettered(shop, poison) ? "dead-lettered after "

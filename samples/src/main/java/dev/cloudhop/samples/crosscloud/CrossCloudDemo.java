@@ -73,7 +73,7 @@ public final class CrossCloudDemo {
     }
 
     private static boolean run(EmulatedSites env, Path config, boolean serve, long start) throws Exception {
-        try (FailoverCloud cloud = FailoverCloud.open(config)) {
+        try (FailoverCloud cloud = FailoverCloud.open(config, b -> b.meterRegistry(CommerceHttp.prometheusRegistry()))) {
             prepareDns(cloud);
             List<String> dnsChecks = Collections.synchronizedList(new ArrayList<>());
             ExecutorService checker = Executors.newSingleThreadExecutor();
@@ -85,7 +85,8 @@ public final class CrossCloudDemo {
             try (Commerce shop = new Commerce(cloud); CommerceHttp http = new CommerceHttp(shop, 0)) {
                 shop.setUp(Commerce.sampleCatalog());
                 shop.startWorkers(2);
-                say("shop running: sites %s, active %s, web page %s", cloud.siteIds(), cloud.activeSite(), http.uri());
+                say("shop running: sites %s, active %s, web page %s, Prometheus metrics %s/metrics", cloud.siteIds(),
+                        cloud.activeSite(), http.uri(), http.uri());
                 say("DNS before: %s", checkDns(env, cloud, cloud.activeSite()));
 
                 say("drill 1: region outage of azure -- its network edge is killed (SIGKILL) under steady order traffic");

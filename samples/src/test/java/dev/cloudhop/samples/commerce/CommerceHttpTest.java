@@ -110,6 +110,14 @@ class CommerceHttpTest {
     }
 
     @Test
+    void metricsAnswers404SayingWhyWhenTheFacadeHasNoPrometheusRegistry() throws Exception {
+        HttpResponse<String> metrics = call("GET", "/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(404);
+        assertThat(metrics.body()).contains("no Prometheus metrics", "SimpleMeterRegistry",
+                "FailoverCloudBuilder.meterRegistry(CommerceHttp.prometheusRegistry())");
+    }
+
+    @Test
     void orderingAnswers503WhileTheQueueIsDownAndTheCatalogStillServes() throws Exception {
         call("POST", "/carts/c2/items?product=p3&quantity=1");
         cloud.switchboard().inject("azure", Service.QUEUE, Fault.unavailable());
