@@ -88,7 +88,8 @@ public final class BindServer implements AutoCloseable {
                     .log(dir.resolve("named.log"))
                     .workingDir(dir)
                     .startTimeout(Duration.ofSeconds(30))
-                    .readyWhenLogContains("running")
+                    // not "running": named logs "running as: named ..." at the start, before it loads its zones
+                    .readyWhenLogContains("all zones loaded")
                     .readyWhenPortOpen(port)
                     .start();
             return new BindServer(dir, port, controlPort, tsigSecret, controlSecret, process);
