@@ -50,6 +50,7 @@ import java.util.Set;
  *                 reconcile-at-start = true,         # compare and repair the replicas in the background at open
  *                 reconcile-before-move = true }     # planned moves reconcile their target first (step reconcile)
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
+ *   runbook.order = data-plane-first   # data-plane-first | compute-first (provision and switch DNS before redirect)
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
  *              release = true }            # destroy the group's nodes at the site a runbook leaves
@@ -130,6 +131,24 @@ public final class FailoverConfig {
          * meter record it, and the replication lag (the RPO) counts it until it reaches them.
          */
         DEGRADE
+    }
+
+    /**
+     * Where a runbook puts the front door (provisioning and the DNS switch) relative to moving the SDK's calls
+     * ({@code runbook.order = data-plane-first | compute-first}).
+     */
+    public enum RunbookOrder {
+        /**
+         * Fence, settle and redirect the SDK's calls first; then provision and switch DNS concurrently (adjacent
+         * {@code provision} and {@code switch-dns} steps run at once). Clients of the SDK are served at the new site
+         * without waiting for compute: the data-plane RTO does not include provisioning.
+         */
+        DATA_PLANE_FIRST,
+        /**
+         * Provision and switch DNS before the redirect, one step after the other: for applications whose compute must
+         * be up at the new site before their data moves there. Writes are held during both.
+         */
+        COMPUTE_FIRST
     }
 
     /**
@@ -227,6 +246,7 @@ public final class FailoverConfig {
     private final boolean journalFsync;
     private final boolean reconcileAtStart;
     private final boolean reconcileBeforeMove;
+    private final RunbookOrder runbookOrder;
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
     private final CoordinationConfig coordination;
@@ -261,6 +281,7 @@ public final class FailoverConfig {
         this.journalFsync = b.journalFsync;
         this.reconcileAtStart = b.reconcileAtStart;
         this.reconcileBeforeMove = b.reconcileBeforeMove;
+        this.runbookOrder = b.runbookOrder;
         this.redeploy = b.redeploy;
         this.capabilities = FailoverConfigBuilder.orderedCopy(b.capabilities, FailoverConfigBuilder::services);
         this.coordination = b.coordination;
@@ -449,6 +470,11 @@ public final class FailoverConfig {
         return reconcileBeforeMove;
     }
 
+    /** Where runbooks put provisioning and the DNS switch ({@code runbook.order}); default data-plane first. */
+    public RunbookOrder runbookOrder() {
+        return runbookOrder;
+    }
+
     /** What to launch on the new site in the redeploy topology. */
     public Optional<Redeploy> redeploy() {
         return redeploy;
@@ -504,7 +530,7 @@ public final class FailoverConfig {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, minReplicas,
                 onInsufficientReplicas, presyncThreshold, maxPause, parallelism, mergeInterval, captureDirectory, journalDirectory,
-                journalFsync, reconcileAtStart, reconcileBeforeMove, redeploy,
+                journalFsync, reconcileAtStart, reconcileBeforeMove, runbookOrder, redeploy,
                 capabilities, coordination, backup);
     }
 
@@ -531,7 +557,7 @@ public final class FailoverConfig {
                 + ", presyncThreshold=" + presyncThreshold + ", maxPause=" + maxPause
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
                 + captureDirectory + ", journalDirectory=" + journalDirectory + ", journalFsync=" + journalFsync
-                + ", reconcileAtStart=" + reconcileAtStart + ", reconcileBeforeMove=" + reconcileBeforeMove + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
+                + ", reconcileAtStart=" + reconcileAtStart + ", reconcileBeforeMove=" + reconcileBeforeMove + ", runbookOrder=" + runbookOrder + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
                 + coordination + ", backup=" + backup + "]";
     }
 }

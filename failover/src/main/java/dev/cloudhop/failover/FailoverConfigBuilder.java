@@ -65,6 +65,7 @@ public final class FailoverConfigBuilder {
     boolean journalFsync = true;
     boolean reconcileAtStart = true;
     boolean reconcileBeforeMove = true;
+    FailoverConfig.RunbookOrder runbookOrder = FailoverConfig.RunbookOrder.DATA_PLANE_FIRST;
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
     CoordinationConfig coordination = CoordinationConfig.SINGLE;
@@ -259,6 +260,12 @@ public final class FailoverConfigBuilder {
     /** Whether planned moves reconcile their target first; default true. */
     public FailoverConfigBuilder reconcileBeforeMove(boolean reconcile) {
         this.reconcileBeforeMove = reconcile;
+        return this;
+    }
+
+    /** Where runbooks put provisioning and the DNS switch; default {@code DATA_PLANE_FIRST}. */
+    public FailoverConfigBuilder runbookOrder(FailoverConfig.RunbookOrder order) {
+        this.runbookOrder = java.util.Objects.requireNonNull(order, "runbookOrder");
         return this;
     }
 

@@ -30,7 +30,7 @@ record FailoverConfigParser(ConfigReader r) {
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",
             "critical-services", "probe", "detection", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",
-            "redeploy", "capabilities", "coordination", "backup");
+            "redeploy", "capabilities", "coordination", "backup", "runbook");
 
     Validation<Seq<ConfigProblem>, FailoverConfig> parse(List<String> siteIds) {
         Validation<Seq<ConfigProblem>, List<String>> priority = r.stringList("priority", List.of(), "a list of site ids");
@@ -54,6 +54,10 @@ record FailoverConfigParser(ConfigReader r) {
                 r.path("capture.directory").map(p -> b -> p.ifPresent(b::captureDirectory)),
                 replicationDurability(),
                 redeploy().map(d -> b -> d.ifPresent(b::redeploy)),
+                r.enumValue("runbook.order", FailoverConfig.RunbookOrder.class, FailoverConfig.RunbookOrder.DATA_PLANE_FIRST)
+                        .map(o -> b -> b.runbookOrder(o)),
+                r.has("runbook") ? r.section("runbook").onlyKeys(List.of("order")).map(ignored -> b -> { })
+                        : Validation.valid(b -> { }),
                 capabilities().map(c -> b -> b.capabilities(c)),
                 coordination().map(c -> b -> b.coordination(c)),
                 backup().map(c -> b -> c.ifPresent(b::backup)),

@@ -87,7 +87,7 @@ final class FailoverParts {
 
     /** Builds and starts every part: reads the sites' fences (I/O), probes once and schedules probing. */
     FailoverParts(FailoverCloudBuilder b) {
-        List<RunbookStep> steps = Orchestrator.steps(b.steps); // first: fails before anything starts
+        List<RunbookStep> steps = Orchestrator.steps(b.config.runbookOrder(), b.steps); // first: fails before anything starts
         this.config = b.config;
         this.owned = b.owned;
         this.meters = b.meters;

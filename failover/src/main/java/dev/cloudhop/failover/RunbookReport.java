@@ -32,13 +32,39 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
     /**
      * One step.
      *
-     * @param name   pre-sync, drain, fence, settle-replication, prepare, provision, switch-dns, redirect, release,
-     *               replay, verify, or an application step's name
+     * @param name   reconcile, pre-sync, drain, fence, settle-replication, prepare, provision, switch-dns, redirect,
+     *               release, replay, verify, or an application step's name
+     * @param at     when it started, from the runbook's start (steps that ran at once overlap)
      * @param took   its duration
      * @param ok     whether it succeeded
      * @param detail what it did or why it failed
      */
-    public record Step(String name, Duration took, boolean ok, String detail) {
+    public record Step(String name, Duration at, Duration took, boolean ok, String detail) {
+
+        /** Rejects null times. */
+        public Step {
+            java.util.Objects.requireNonNull(at, "at");
+            java.util.Objects.requireNonNull(took, "took");
+        }
+
+        /** When it ended, from the runbook's start. */
+        public Duration end() {
+            return at.plus(took);
+        }
+    }
+
+    /**
+     * When the front door was done, from the runbook's start: the end of the last {@code provision} or
+     * {@code switch-dns} step that ran; empty when neither ran.
+     */
+    public java.util.Optional<Duration> frontDoorDone() {
+        return steps.stream().filter(s -> s.name().equals("provision") || s.name().equals("switch-dns")).map(Step::end)
+                .max(Duration::compareTo);
+    }
+
+    /** When clients were redirected, from the runbook's start: the end of its {@code redirect} step, if it ran. */
+    public java.util.Optional<Duration> redirected() {
+        return steps.stream().filter(s -> s.name().equals("redirect")).map(Step::end).findFirst();
     }
 
     /** The duration of a step, zero if it did not run. */
@@ -48,7 +74,7 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
 
     /**
      * A JSON object: the fields above by name, durations as {@code tookMs} (milliseconds with one decimal),
-     * {@code started} as ISO-8601 text, steps as an array of {@code {name, tookMs, ok, detail}}.
+     * {@code started} as ISO-8601 text, steps as an array of {@code {name, atMs, tookMs, ok, detail}}.
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -63,6 +89,7 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
         json.put("steps", steps.stream().map(s -> {
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", s.name());
+            step.put("atMs", ReportJson.millis(s.at()));
             step.put("tookMs", ReportJson.millis(s.took()));
             step.put("ok", s.ok());
             step.put("detail", s.detail());

@@ -82,7 +82,7 @@ class FailoverCloudTest {
 
             assertThat(report.ok()).isTrue();
             assertThat(report.steps()).extracting(RunbookReport.Step::name)
-                    .containsExactly("reconcile", "pre-sync", "drain", "fence", "settle-replication", "prepare", "switch-dns", "redirect", "replay",
+                    .containsExactly("reconcile", "pre-sync", "drain", "fence", "settle-replication", "prepare", "redirect", "switch-dns", "replay",
                             "verify");
             assertThat(report.steps()).allSatisfy(s -> assertThat(s.ok()).as(s.name() + ": " + s.detail()).isTrue());
             assertThat(cloud.activeSite()).isEqualTo("aws");

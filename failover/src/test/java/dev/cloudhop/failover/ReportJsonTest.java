@@ -21,8 +21,8 @@ class ReportJsonTest {
     private static RunbookReport runbook(String detail) {
         return new RunbookReport("azure", "aws", AWKWARD, 7, Instant.parse("2024-05-01T10:15:30.123Z"),
                 Duration.ofNanos(1_234_567_890L), true, 3,
-                List.of(new RunbookReport.Step("fence", Duration.ofMillis(12), true, "epoch 7"),
-                        new RunbookReport.Step("provision", Duration.ofNanos(45_678_901L), false, detail)));
+                List.of(new RunbookReport.Step("fence", Duration.ofMillis(3), Duration.ofMillis(12), true, "epoch 7"),
+                        new RunbookReport.Step("provision", Duration.ofMillis(15), Duration.ofNanos(45_678_901L), false, detail)));
     }
 
     @Test
@@ -40,6 +40,7 @@ class ReportJsonTest {
         assertThat(json.get("steps")).hasSize(2);
         JsonNode provision = json.get("steps").get(1);
         assertThat(provision.get("name").asText()).isEqualTo("provision");
+        assertThat(provision.get("atMs").decimalValue()).isEqualByComparingTo("15.0");
         assertThat(provision.get("tookMs").decimalValue()).isEqualByComparingTo("45.7");
         assertThat(provision.get("ok").asBoolean()).isFalse();
         assertThat(provision.get("detail").asText()).isEqualTo(AWKWARD);
@@ -48,7 +49,7 @@ class ReportJsonTest {
     @Test
     void durationsAreMillisecondsWithOneDecimalNeverExponents() {
         String json = new RunbookReport("a", "b", null, 1, Instant.EPOCH, Duration.ofHours(5), true, 0,
-                List.of(new RunbookReport.Step("verify", Duration.ZERO, true, null))).toJson();
+                List.of(new RunbookReport.Step("verify", Duration.ZERO, Duration.ZERO, true, null))).toJson();
 
         assertThat(json).contains("\"tookMs\":18000000.0", "\"tookMs\":0.0", "\"reason\":null", "\"detail\":null");
     }

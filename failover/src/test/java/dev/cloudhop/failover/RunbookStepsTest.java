@@ -35,22 +35,86 @@ class RunbookStepsTest {
                      .runbookStep(RunbookStep.Position.after("switch-dns"), new Step("notify", false, false, log))
                      .build()) {
             assertThat(cloud.runbookSteps()).containsExactly("reconcile", "pre-sync", "drain", "fence", "settle-replication", "prepare",
-                    "provision", "switch-dns", "warm-cache", "notify", "promote-db", "redirect", "release", "replay", "verify");
+                    "promote-db", "redirect", "provision", "switch-dns", "warm-cache", "notify", "release", "replay", "verify");
 
             RunbookReport report = cloud.failover("aws");
 
             assertThat(report.ok()).isTrue();
             assertThat(report.steps()).extracting(RunbookReport.Step::name).containsExactly("reconcile", "pre-sync", "drain",
-                    "fence", "settle-replication", "prepare", "switch-dns", "warm-cache", "notify", "promote-db", "redirect", "replay", "verify");
+                    "fence", "settle-replication", "prepare", "promote-db", "redirect", "switch-dns", "warm-cache", "notify", "replay", "verify");
             assertThat(report.steps()).filteredOn(s -> s.name().equals("promote-db")).singleElement()
                     .satisfies(s -> {
                         assertThat(s.ok()).isTrue();
                         assertThat(s.detail()).isEqualTo("promote-db done");
                         assertThat(s.took().isNegative()).isFalse();
                     });
-            assertThat(log).containsExactly("warm-cache azure->aws@2 active=aws", "notify azure->aws@2 active=aws",
-                    "promote-db azure->aws@2 active=aws");
+            assertThat(log).containsExactly("promote-db azure->aws@2 active=aws", "warm-cache azure->aws@2 active=aws",
+                    "notify azure->aws@2 active=aws");
         }
+    }
+
+    @Test
+    void computeFirstKeepsProvisioningAndTheDnsSwitchBeforeTheRedirect() {
+        List<String> log = new ArrayList<>();
+        try (Fixture f = new Fixture(Fixture.failoverWith("runbook.order = compute-first"));
+             FailoverCloud cloud = FailoverCloud.builder(f.sites, FailoverConfig.of(f.config)).clock(f.clock).scheduledProbes(false)
+                     .runbookStep(RunbookStep.Position.before("redirect"), new Step("promote-db", true, false, log))
+                     .runbookStep(RunbookStep.Position.after("switch-dns"), new Step("warm-cache", false, false, log))
+                     .build()) {
+            assertThat(cloud.runbookSteps()).containsExactly("reconcile", "pre-sync", "drain", "fence", "settle-replication", "prepare",
+                    "provision", "switch-dns", "warm-cache", "promote-db", "redirect", "release", "replay", "verify");
+
+            RunbookReport report = cloud.failover("aws");
+
+            assertThat(report.ok()).isTrue();
+            assertThat(log).containsExactly("warm-cache azure->aws@2 active=aws", "promote-db azure->aws@2 active=aws");
+            assertThat(report.steps()).extracting(RunbookReport.Step::name).containsSubsequence("switch-dns", "redirect");
+        }
+    }
+
+    /** Provisioning at aws and the DNS switch at onprem each take at least 200 ms per call (switchboard latency). */
+    private static RunbookReport slowFrontDoorFailover(String order) {
+        try (Fixture f = new Fixture(Fixture.failoverWith("topology = redeploy\n  redeploy { group = web, image = \"57\", size = small, count = 1 }\n  "
+                + "runbook.order = " + order));
+             FailoverCloud cloud = FailoverCloud.builder(f.sites, FailoverConfig.of(f.config)).clock(f.clock).scheduledProbes(false).build()) {
+            cloud.switchboard().inject("aws", Service.COMPUTE, dev.cloudhop.failover.drill.Fault.latency(java.time.Duration.ofMillis(200)));
+            cloud.switchboard().inject("onprem", Service.DNS, dev.cloudhop.failover.drill.Fault.latency(java.time.Duration.ofMillis(200)));
+            RunbookReport report = cloud.failover("aws");
+            assertThat(report.ok()).as(report.toJson()).isTrue();
+            assertThat(cloud.rawSite("aws").compute().listNodes("web")).hasSize(1);
+            return report;
+        }
+    }
+
+    private static RunbookReport.Step step(RunbookReport report, String name) {
+        return report.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(name
+                + " did not run: " + report.toJson()));
+    }
+
+    @Test
+    void dataPlaneFirstRedirectsBeforeTheFrontDoorAndRunsProvisioningBesideTheDnsSwitch() {
+        RunbookReport report = slowFrontDoorFailover("data-plane-first");
+
+        RunbookReport.Step redirect = step(report, "redirect");
+        RunbookReport.Step provision = step(report, "provision");
+        RunbookReport.Step dns = step(report, "switch-dns");
+        assertThat(redirect.end()).as("clients moved before the front door started").isLessThanOrEqualTo(provision.at())
+                .isLessThanOrEqualTo(dns.at());
+        assertThat(dns.at()).as("the DNS switch started while provisioning ran").isLessThan(provision.end());
+        assertThat(provision.at()).as("provisioning started while the DNS switch ran").isLessThan(dns.end());
+        assertThat(report.redirected()).contains(redirect.end());
+        assertThat(report.frontDoorDone()).contains(provision.end().compareTo(dns.end()) > 0 ? provision.end() : dns.end());
+    }
+
+    @Test
+    void computeFirstRunsTheFrontDoorOneStepAfterTheOtherBeforeTheRedirect() {
+        RunbookReport report = slowFrontDoorFailover("compute-first");
+
+        RunbookReport.Step redirect = step(report, "redirect");
+        RunbookReport.Step provision = step(report, "provision");
+        RunbookReport.Step dns = step(report, "switch-dns");
+        assertThat(provision.end()).isLessThanOrEqualTo(dns.at());
+        assertThat(dns.end()).isLessThanOrEqualTo(redirect.at());
     }
 
     @Test
@@ -84,7 +148,7 @@ class RunbookStepsTest {
             assertThat(report.ok()).isTrue();
             assertThat(report.steps()).filteredOn(s -> s.name().equals("warm-cache")).singleElement()
                     .satisfies(s -> assertThat(s.ok()).isFalse());
-            assertThat(report.steps()).extracting(RunbookReport.Step::name).endsWith("warm-cache", "replay", "verify");
+            assertThat(report.steps()).extracting(RunbookReport.Step::name).endsWith("redirect", "warm-cache", "switch-dns", "replay", "verify");
             assertThat(cloud.activeSite()).isEqualTo("aws");
         }
     }

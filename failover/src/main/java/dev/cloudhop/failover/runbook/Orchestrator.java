@@ -42,6 +42,8 @@ public final class Orchestrator implements AutoCloseable {
     private final Clock clock;
     private final Runnable onRunbook;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(Threads.daemon("cloudhop-orchestrator"));
+    /** Runs the front-door steps of data-plane-first runbooks beside each other. */
+    private final ExecutorService frontDoor = Executors.newCachedThreadPool(Threads.daemon("cloudhop-front-door"));
     private final List<RunbookReport> reports = new CopyOnWriteArrayList<>();
     /** The target of the last automatic runbook, when it failed: not retried while it stays the candidate. */
     private volatile String failedTarget;
@@ -64,14 +66,36 @@ public final class Orchestrator implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a position names no step or a name is taken
      */
-    public static List<RunbookStep> steps(List<Map.Entry<RunbookStep.Position, RunbookStep>> userSteps) {
-        return StepOrder.of(builtIns(), userSteps);
+    public static List<RunbookStep> steps(FailoverConfig.RunbookOrder order,
+                                          List<Map.Entry<RunbookStep.Position, RunbookStep>> userSteps) {
+        return StepOrder.of(builtIns(order), userSteps);
     }
 
-    /** The built-in steps in order. */
-    static List<RunbookStep> builtIns() {
-        return List.of(new ReconcileStep(), new PreSyncStep(), new DrainStep(), new FenceStep(), new SettleReplicationStep(), new PrepareStep(), new ProvisionStep(),
-                new SwitchDnsStep(), new RedirectStep(), new ReleaseStep(), new ReplayStep(), new VerifyStep());
+    /**
+     * The built-in steps in order. Data plane first: {@code redirect} comes before {@code provision} and
+     * {@code switch-dns}, which then run concurrently; compute first: both come before {@code redirect}, one after the
+     * other.
+     */
+    static List<RunbookStep> builtIns(FailoverConfig.RunbookOrder order) {
+        List<RunbookStep> before = List.of(new ReconcileStep(), new PreSyncStep(), new DrainStep(), new FenceStep(),
+                new SettleReplicationStep(), new PrepareStep());
+        List<RunbookStep> frontDoor = List.of(new ProvisionStep(), new SwitchDnsStep());
+        List<RunbookStep> after = List.of(new ReleaseStep(), new ReplayStep(), new VerifyStep());
+        List<RunbookStep> all = new ArrayList<>(before);
+        if (order == FailoverConfig.RunbookOrder.COMPUTE_FIRST) {
+            all.addAll(frontDoor);
+            all.add(new RedirectStep());
+        } else {
+            all.add(new RedirectStep());
+            all.addAll(frontDoor);
+        }
+        all.addAll(after);
+        return List.copyOf(all);
+    }
+
+    /** Whether a step belongs to the front door (compute and DNS), which data-plane-first runbooks run concurrently. */
+    private static boolean frontDoor(RunbookStep step) {
+        return step instanceof ProvisionStep || step instanceof SwitchDnsStep;
     }
 
     /** The steps every runbook considers, in order. */
@@ -253,17 +277,27 @@ public final class Orchestrator implements AutoCloseable {
             // target, so writers cannot outrun replication while it catches up
             s.replicator().throttleWrites(to, s.config().clientWait());
         }
+        boolean concurrentFrontDoor = s.config().runbookOrder() == FailoverConfig.RunbookOrder.DATA_PLANE_FIRST;
         try {
-            for (RunbookStep step : steps) {
-                if (!ok) {
-                    break;
-                }
+            for (int i = 0; i < steps.size() && ok; i++) {
+                RunbookStep step = steps.get(i);
                 if (step instanceof DrainStep || step instanceof FenceStep) {
                     s.replicator().stopThrottling(); // the drain pauses writes instead: none may wait on a copy then
                     s.active().switching(true); // writes wait from the fence (a planned move: from the drain) to the redirect
                 }
+                if (concurrentFrontDoor && frontDoor(step)) {
+                    List<RunbookStep> group = new ArrayList<>();
+                    for (; i < steps.size() && frontDoor(steps.get(i)); i++) {
+                        if (steps.get(i).appliesTo(context)) {
+                            group.add(steps.get(i));
+                        }
+                    }
+                    i--; // the loop's own increment moves past the group
+                    ok = runConcurrently(group, context, done, t0);
+                    continue;
+                }
                 if (step.appliesTo(context)) {
-                    ok = run(step, context, done) || !step.required();
+                    ok = run(step, context, done, t0) || !step.required();
                 }
                 if (step instanceof RedirectStep) {
                     s.active().switching(false);
@@ -287,7 +321,54 @@ public final class Orchestrator implements AutoCloseable {
         return report;
     }
 
-    private boolean run(RunbookStep step, RunbookContext context, List<RunbookReport.Step> done) {
+    /**
+     * Runs adjacent front-door steps at once (each on its own thread) and waits for all of them; each is reported as if
+     * it had run alone, in the runbook's order, with its own start offset.
+     *
+     * @return false when a required step of the group failed
+     */
+    private boolean runConcurrently(List<RunbookStep> group, RunbookContext context, List<RunbookReport.Step> done, long t0) {
+        if (group.size() <= 1) {
+            return group.isEmpty() || run(group.get(0), context, done, t0) || !group.get(0).required();
+        }
+        List<java.util.concurrent.CompletableFuture<RunbookReport.Step>> running = new ArrayList<>();
+        for (RunbookStep step : group) {
+            running.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> attempt(step, context, t0), frontDoor));
+        }
+        boolean ok = true;
+        for (int k = 0; k < group.size(); k++) {
+            RunbookReport.Step result;
+            try {
+                result = running.get(k).get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running.forEach(f -> f.cancel(true));
+                result = new RunbookReport.Step(group.get(k).name(), Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, false,
+                        "interrupted: the orchestrator is closing");
+            } catch (ExecutionException e) {
+                result = new RunbookReport.Step(group.get(k).name(), Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, false,
+                        e.getCause().toString());
+            }
+            record(result, done);
+            ok &= result.ok() || !group.get(k).required();
+        }
+        return ok;
+    }
+
+    private boolean run(RunbookStep step, RunbookContext context, List<RunbookReport.Step> done, long t0) {
+        RunbookReport.Step result = attempt(step, context, t0);
+        record(result, done);
+        return result.ok();
+    }
+
+    private void record(RunbookReport.Step result, List<RunbookReport.Step> done) {
+        done.add(result);
+        events.publish(new FailoverEvent.RunbookStepCompleted(clock.instant(), result.name(), result.took(), result.ok(),
+                result.detail()));
+    }
+
+    /** Runs one step and times it; never throws. */
+    private RunbookReport.Step attempt(RunbookStep step, RunbookContext context, long t0) {
         long t = System.nanoTime();
         boolean ok;
         String detail;
@@ -303,14 +384,13 @@ public final class Orchestrator implements AutoCloseable {
             LOG.warn("runbook step {} ({} -> {}) failed", step.name(), context.from(), context.to(), e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t);
-        done.add(new RunbookReport.Step(step.name(), took, ok, detail));
-        events.publish(new FailoverEvent.RunbookStepCompleted(clock.instant(), step.name(), took, ok, detail));
-        return ok;
+        return new RunbookReport.Step(step.name(), Duration.ofNanos(t - t0), took, ok, detail);
     }
 
     /** Stops orchestrating; a runbook in progress is interrupted. */
     @Override
     public void close() {
         thread.shutdownNow();
+        frontDoor.shutdownNow();
     }
 }
