@@ -4,8 +4,11 @@ import java.util.Objects;
 
 /**
  * One step of the failover runbook. The built-in steps, in order, are {@code reconcile}, {@code pre-sync},
- * {@code drain} (the three for planned moves only), {@code fence}, {@code settle-replication}, {@code prepare}, {@code provision}, {@code switch-dns}, {@code redirect},
- * {@code release}, {@code replay} and {@code verify}; applications add their own relative to them with
+ * {@code drain} (the three for planned moves only), {@code fence}, {@code settle-replication}, {@code prepare},
+ * {@code redirect}, {@code provision}, {@code switch-dns}, {@code release}, {@code replay} and {@code verify}. With
+ * {@code runbook.order = data-plane-first} (the default) {@code provision} and {@code switch-dns} run at once when
+ * they are adjacent; with {@code compute-first} they come before {@code redirect}, one after the other. Applications
+ * add their own steps relative to the built-in ones with
  * {@code FailoverCloudBuilder#runbookStep(Position, RunbookStep)} (e.g. promote a database replica before
  * {@code redirect}, warm a cache after {@code switch-dns}). Each step that runs is timed and recorded in the
  * {@code RunbookReport} and as an event.
