@@ -20,7 +20,9 @@ import dev.cloudhop.failover.internal.InterceptedSite;
 import dev.cloudhop.failover.internal.KnownResources;
 import dev.cloudhop.failover.replication.Replicator;
 import dev.cloudhop.failover.routing.ActiveSite;
+import dev.cloudhop.failover.routing.ReadHedger;
 import dev.cloudhop.failover.routing.Router;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -51,9 +53,11 @@ final class FailoverBlobStore implements BlobStore {
     private final ActiveSite active;
     private final KnownResources known;
     private final Optional<Backup> backup;
+    private final ReadHedger hedger;
 
     FailoverBlobStore(Router router, FenceRegister fences, Replicator replicator, ActiveSite active, KnownResources known,
-                      Optional<Backup> backup) {
+                      Optional<Backup> backup, ReadHedger hedger) {
+        this.hedger = hedger;
         this.router = router;
         this.fences = fences;
         this.replicator = replicator;
@@ -256,17 +260,28 @@ final class FailoverBlobStore implements BlobStore {
     public Optional<Blob> get(BlobId id) {
         InterceptedSite site = readSite(id);
         try {
-            return site.blobs().get(id);
+            return hedger.read(site, () -> upToDateReplicas(site, id), s -> s.blobs().get(id), lost -> lost.ifPresent(b -> {
+                try {
+                    b.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("the losing answer of a hedged read of {} did not close (blob.get)", id, e);
+                }
+            }));
         } catch (CloudException e) {
             return fallback(id, site, e, s -> s.blobs().get(id));
         }
+    }
+
+    /** The one replica a hedged read of {@code id} may go to: the first up site, other than {@code site}, that holds its every write. */
+    private List<InterceptedSite> upToDateReplicas(InterceptedSite site, BlobId id) {
+        return router.fallbacks(site.id()).stream().filter(r -> !replicator.behind(r.id(), id)).limit(1).toList();
     }
 
     @Override
     public Optional<BlobInfo> stat(BlobId id) {
         InterceptedSite site = readSite(id);
         try {
-            return site.blobs().stat(id);
+            return hedger.read(site, () -> upToDateReplicas(site, id), s -> s.blobs().stat(id), lost -> { });
         } catch (CloudException e) {
             return fallback(id, site, e, s -> s.blobs().stat(id));
         }

@@ -306,7 +306,7 @@ public final class FailoverCloud implements Cloud {
         return p.orchestrator.failback();
     }
 
-    /** Waits until queued orchestration work (failovers, replays, merges) is done, up to {@code timeout}. */
+    /** Waits until queued work (failovers, replays, merges, the reconciliation at start) is done, up to {@code timeout}. */
     public boolean awaitIdle(Duration timeout) {
         return p.awaitIdle(timeout);
     }

@@ -51,6 +51,7 @@ import java.util.Set;
  *                 reconcile-before-move = true }     # planned moves reconcile their target first (step reconcile)
  *   capture.directory = /var/lib/cloudhop/capture     # durable local capture of queue sends
  *   runbook.order = data-plane-first   # data-plane-first | compute-first (provision and switch DNS before redirect)
+ *   hedge { reads = false, percentile = 99, min-delay = 10 ms }   # hedged blob reads, see Hedge
  *   redeploy { group = web, image = "ami-123", size = t3.small, count = 2,
  *              standing = [azure],         # sites with a standing deployment: never provisioned or released
  *              release = true }            # destroy the group's nodes at the site a runbook leaves
@@ -152,6 +153,27 @@ public final class FailoverConfig {
     }
 
     /**
+     * Hedged reads ({@code hedge { reads, percentile, min-delay }}): a blob get or stat that has run longer than
+     * {@code percentile} of its site's recent reads (at least {@code min-delay}) is sent again to a replica that holds
+     * every write of that blob, and the first answer wins. Writes are never hedged. Only a single instance
+     * ({@code coordination.kind = single}) knows every write in flight, so fleets never hedge.
+     *
+     * @param reads      whether reads are hedged; default false
+     * @param percentile the latency percentile after which a read is hedged; default 99
+     * @param minDelay   a read is never hedged sooner; default 10 ms
+     */
+    public record Hedge(boolean reads, double percentile, Duration minDelay) {
+
+        /** Off, with the defaults ready for {@code reads = true}. */
+        public static final Hedge OFF = new Hedge(false, 99, Duration.ofMillis(10));
+
+        /** Rejects null (ranges are checked by the configuration's rules). */
+        public Hedge {
+            Objects.requireNonNull(minDelay, "minDelay");
+        }
+    }
+
+    /**
      * Active probe settings (the Traffic Manager model).
      *
      * @param interval          time between probes of one site
@@ -247,6 +269,7 @@ public final class FailoverConfig {
     private final boolean reconcileAtStart;
     private final boolean reconcileBeforeMove;
     private final RunbookOrder runbookOrder;
+    private final Hedge hedge;
     private final Optional<Redeploy> redeploy;
     private final Map<String, Set<Service>> capabilities;
     private final CoordinationConfig coordination;
@@ -282,6 +305,7 @@ public final class FailoverConfig {
         this.reconcileAtStart = b.reconcileAtStart;
         this.reconcileBeforeMove = b.reconcileBeforeMove;
         this.runbookOrder = b.runbookOrder;
+        this.hedge = b.hedge;
         this.redeploy = b.redeploy;
         this.capabilities = FailoverConfigBuilder.orderedCopy(b.capabilities, FailoverConfigBuilder::services);
         this.coordination = b.coordination;
@@ -475,6 +499,11 @@ public final class FailoverConfig {
         return runbookOrder;
     }
 
+    /** Hedged blob reads ({@code hedge}); default off. */
+    public Hedge hedge() {
+        return hedge;
+    }
+
     /** What to launch on the new site in the redeploy topology. */
     public Optional<Redeploy> redeploy() {
         return redeploy;
@@ -530,7 +559,7 @@ public final class FailoverConfig {
         return Arrays.asList(topology, priority, routing, weights, failoverMode, failbackMode, criticalServices, probe,
                 detection, passiveFailures, clientWait, callTimeout, dns, replicationMode, rpoBudget, presyncTimeout, minReplicas,
                 onInsufficientReplicas, presyncThreshold, maxPause, parallelism, mergeInterval, captureDirectory, journalDirectory,
-                journalFsync, reconcileAtStart, reconcileBeforeMove, runbookOrder, redeploy,
+                journalFsync, reconcileAtStart, reconcileBeforeMove, runbookOrder, hedge, redeploy,
                 capabilities, coordination, backup);
     }
 
@@ -557,7 +586,7 @@ public final class FailoverConfig {
                 + ", presyncThreshold=" + presyncThreshold + ", maxPause=" + maxPause
                 + ", parallelism=" + parallelism + ", mergeInterval=" + mergeInterval + ", captureDirectory="
                 + captureDirectory + ", journalDirectory=" + journalDirectory + ", journalFsync=" + journalFsync
-                + ", reconcileAtStart=" + reconcileAtStart + ", reconcileBeforeMove=" + reconcileBeforeMove + ", runbookOrder=" + runbookOrder + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
+                + ", reconcileAtStart=" + reconcileAtStart + ", reconcileBeforeMove=" + reconcileBeforeMove + ", runbookOrder=" + runbookOrder + ", hedge=" + hedge + ", redeploy=" + redeploy + ", capabilities=" + capabilities + ", coordination="
                 + coordination + ", backup=" + backup + "]";
     }
 }

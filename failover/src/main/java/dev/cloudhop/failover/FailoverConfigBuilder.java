@@ -66,6 +66,7 @@ public final class FailoverConfigBuilder {
     boolean reconcileAtStart = true;
     boolean reconcileBeforeMove = true;
     FailoverConfig.RunbookOrder runbookOrder = FailoverConfig.RunbookOrder.DATA_PLANE_FIRST;
+    FailoverConfig.Hedge hedge = FailoverConfig.Hedge.OFF;
     Optional<Redeploy> redeploy = Optional.empty();
     Map<String, Set<Service>> capabilities = Map.of();
     CoordinationConfig coordination = CoordinationConfig.SINGLE;
@@ -266,6 +267,12 @@ public final class FailoverConfigBuilder {
     /** Where runbooks put provisioning and the DNS switch; default {@code DATA_PLANE_FIRST}. */
     public FailoverConfigBuilder runbookOrder(FailoverConfig.RunbookOrder order) {
         this.runbookOrder = java.util.Objects.requireNonNull(order, "runbookOrder");
+        return this;
+    }
+
+    /** Hedged blob reads; default {@link FailoverConfig.Hedge#OFF}. */
+    public FailoverConfigBuilder hedge(FailoverConfig.Hedge hedge) {
+        this.hedge = java.util.Objects.requireNonNull(hedge, "hedge");
         return this;
     }
 

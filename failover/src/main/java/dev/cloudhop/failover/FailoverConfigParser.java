@@ -30,7 +30,7 @@ record FailoverConfigParser(ConfigReader r) {
 
     private static final List<String> KNOWN = List.of("topology", "priority", "routing", "weights", "automatic", "failback",
             "critical-services", "probe", "detection", "passive", "client-wait", "call-timeout", "dns", "replication", "capture",
-            "redeploy", "capabilities", "coordination", "backup", "runbook");
+            "redeploy", "capabilities", "coordination", "backup", "runbook", "hedge");
 
     Validation<Seq<ConfigProblem>, FailoverConfig> parse(List<String> siteIds) {
         Validation<Seq<ConfigProblem>, List<String>> priority = r.stringList("priority", List.of(), "a list of site ids");
@@ -57,6 +57,9 @@ record FailoverConfigParser(ConfigReader r) {
                 r.enumValue("runbook.order", FailoverConfig.RunbookOrder.class, FailoverConfig.RunbookOrder.DATA_PLANE_FIRST)
                         .map(o -> b -> b.runbookOrder(o)),
                 r.has("runbook") ? r.section("runbook").onlyKeys(List.of("order")).map(ignored -> b -> { })
+                        : Validation.valid(b -> { }),
+                hedge().map(h -> b -> b.hedge(h)),
+                r.has("hedge") ? r.section("hedge").onlyKeys(List.of("reads", "percentile", "min-delay")).map(ignored -> b -> { })
                         : Validation.valid(b -> { }),
                 capabilities().map(c -> b -> b.capabilities(c)),
                 coordination().map(c -> b -> b.coordination(c)),
@@ -190,6 +193,15 @@ record FailoverConfigParser(ConfigReader r) {
                 .ap((kind, share, lease, id, connect, namespace, session) -> new CoordinationConfig(kind, share, lease,
                         Optional.of(id).filter(x -> !x.isBlank()), Optional.of(connect).filter(x -> !x.isBlank()), namespace,
                         session)));
+    }
+
+    private Validation<Seq<ConfigProblem>, FailoverConfig.Hedge> hedge() {
+        FailoverConfig.Hedge d = FailoverConfig.Hedge.OFF;
+        return ConfigProblem.flatten(Validation.combine(
+                r.bool("hedge.reads", d.reads()),
+                r.decimal("hedge.percentile", d.percentile()),
+                r.duration("hedge.min-delay", d.minDelay()))
+                .ap(FailoverConfig.Hedge::new));
     }
 
     private Validation<Seq<ConfigProblem>, Detection> detection() {

@@ -65,6 +65,9 @@ record FailoverConfigRules(FailoverConfigBuilder b, List<String> known) {
         checks.add(positive("detection.min-std-deviation", b.detection.minStdDeviation()));
         checks.add(notNegative("detection.acceptable-pause", b.detection.acceptablePause()));
         checks.add(positive("detection.check-interval", b.detection.checkInterval()));
+        checks.add(check(b.hedge.percentile() > 0 && b.hedge.percentile() <= 100, "hedge.percentile",
+                "must be above 0 and at most 100, was " + b.hedge.percentile()));
+        checks.add(notNegative("hedge.min-delay", b.hedge.minDelay()));
         checks.add(notNegative("client-wait", b.clientWait));
         checks.add(notNegative("call-timeout", b.callTimeout));
         checks.add(notNegative("replication.rpo-budget", b.rpoBudget));

@@ -29,6 +29,7 @@ import dev.cloudhop.failover.replication.Reconciler;
 import dev.cloudhop.failover.replication.Replicator;
 import dev.cloudhop.failover.replication.SyncPolicy;
 import dev.cloudhop.failover.routing.ActiveSite;
+import dev.cloudhop.failover.routing.ReadHedger;
 import dev.cloudhop.failover.routing.Router;
 import dev.cloudhop.failover.runbook.DnsSwitch;
 import dev.cloudhop.failover.runbook.Orchestrator;
@@ -81,6 +82,7 @@ final class FailoverParts {
     private final Sites owned;
     private final QueueMerger merger;
     final Orchestrator orchestrator;
+    final ReadHedger hedger;
     final Coordinator coordinator;
     private final Prober prober;
     private final ExecutorService background = Executors.newSingleThreadExecutor(Threads.daemon("cloudhop-reconcile-start"));
@@ -140,14 +142,18 @@ final class FailoverParts {
         Optional<Backup> backedUp = config.backup().map(c -> new Backup(c, b.sites.site(c.site()).blobs(),
                 id -> id.equals(state.site()) ? facade[0] : siteBlobs(b.sites, id), clock));
         this.backup = backedUp;
+        // only a single instance knows every write in flight, so only it can tell a replica that is up to date
+        boolean hedge = config.hedge().reads() && config.coordination().kind() == dev.cloudhop.failover.coordination.CoordinationKind.SINGLE;
+        this.hedger = new ReadHedger(hedge, config.hedge().percentile(), config.hedge().minDelay());
         FailoverMeters binder = new FailoverMeters(order, health, state, replicator, journal);
         binder.reconciler(reconciler);
+        binder.hedger(hedger);
         backedUp.ifPresent(binder::backup);
         binder.bindTo(meters);
         events.subscribe(binder::onEvent);
         this.orchestrator = new Orchestrator(services, steps, events, clock, binder::failoverRan);
         decider[0] = orchestrator;
-        this.blobs = new FailoverBlobStore(router, fences, replicator, state, known, backup);
+        this.blobs = new FailoverBlobStore(router, fences, replicator, state, known, backup, hedger);
         facade[0] = blobs;
         this.queues = new FailoverQueueService(router, health, journal, known, state, events, clock, fences);
         this.dns = new FailoverDns(router, state);
@@ -196,7 +202,10 @@ final class FailoverParts {
         prober.round(config.probe().timeout());
     }
 
-    /** Waits until queued orchestration work (failovers, replays, merges) is done, up to {@code timeout}. */
+    /**
+     * Waits until queued orchestration work (failovers, replays, merges) and the reconciliation at start are done, up
+     * to {@code timeout}.
+     */
     boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -204,6 +213,7 @@ final class FailoverParts {
             // barrier is queued only once the orchestrator's work is done, or it could pass before a merge it queues.
             orchestrator.barrier().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             merger.barrier().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            background.submit(() -> { }).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -226,6 +236,7 @@ final class FailoverParts {
         merger.close();
         background.shutdownNow();
         replicator.close();
+        hedger.close();
         backup.ifPresent(Backup::close);
         if (owned != null) {
             owned.close();

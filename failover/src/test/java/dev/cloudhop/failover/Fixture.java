@@ -57,9 +57,14 @@ final class Fixture implements AutoCloseable {
         this(DEFAULT_FAILOVER);
     }
 
-    /** A facade without scheduled probes: tests call probeNow(). */
+    /**
+     * A facade without scheduled probes (tests call probeNow()), returned once its reconciliation at start is done, so
+     * that its calls to the sites do not mix with a test's faults.
+     */
     FailoverCloud facade() {
-        return FailoverCloud.builder(sites, FailoverConfig.of(config)).clock(clock).scheduledProbes(false).build();
+        FailoverCloud cloud = FailoverCloud.builder(sites, FailoverConfig.of(config)).clock(clock).scheduledProbes(false).build();
+        cloud.awaitIdle(java.time.Duration.ofSeconds(10));
+        return cloud;
     }
 
     @Override

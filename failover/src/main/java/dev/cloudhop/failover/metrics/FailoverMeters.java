@@ -10,6 +10,7 @@ import dev.cloudhop.failover.replication.Reconciler;
 import dev.cloudhop.failover.replication.Replicator;
 import dev.cloudhop.failover.routing.ActiveSite;
 import io.micrometer.core.instrument.Counter;
+import dev.cloudhop.failover.routing.ReadHedger;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,6 +50,7 @@ public final class FailoverMeters implements MeterBinder {
     private volatile MeterRegistry registry;
     private Backup backup;
     private Reconciler reconciler;
+    private ReadHedger hedger;
 
     /** Meters over the facade's parts. */
     public FailoverMeters(List<String> sites, HealthMonitor health, ActiveSite active, Replicator replicator,
@@ -78,6 +80,12 @@ public final class FailoverMeters implements MeterBinder {
             FunctionCounter.builder("cloudhop.replication.degraded", replicator, r -> r.degraded(id)).tag("site", id)
                     .description("sync writes acknowledged without the site holding them (on-insufficient-replicas = degrade)")
                     .register(meters);
+        }
+        if (hedger != null) {
+            FunctionCounter.builder("cloudhop.reads.hedged", hedger, ReadHedger::hedged)
+                    .description("blob reads sent a second time to an up-to-date replica (hedge.reads)").register(meters);
+            FunctionCounter.builder("cloudhop.reads.hedged.won", hedger, ReadHedger::wonByReplica)
+                    .description("hedged blob reads the replica answered first").register(meters);
         }
         FunctionCounter.builder("cloudhop.replication.copied", replicator, Replicator::replicated)
                 .description("copies replication made to other sites").register(meters);
@@ -162,6 +170,11 @@ public final class FailoverMeters implements MeterBinder {
      */
     public void reconciler(Reconciler r) {
         this.reconciler = r;
+    }
+
+    /** Adds the hedged-read counters ({@code cloudhop.reads.hedged}, {@code cloudhop.reads.hedged.won}); call before binding. */
+    public void hedger(ReadHedger h) {
+        this.hedger = h;
     }
 
     /** Adds the backup's meters ({@code cloudhop.backup.lag}, {@code cloudhop.backup.pending}); call before binding. */
