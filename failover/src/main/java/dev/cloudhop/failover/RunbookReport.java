@@ -37,8 +37,15 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
      * @param took   its duration
      * @param ok     whether it succeeded
      * @param detail what it did or why it failed
+     * @param at     when it began, from the start of its runbook (by the monotonic clock, so steps can be laid on a
+     *               timeline); null where it was not recorded
      */
-    public record Step(String name, Duration took, boolean ok, String detail) {
+    public record Step(String name, Duration took, boolean ok, String detail, Duration at) {
+
+        /** A step whose start was not recorded ({@code at} null). */
+        public Step(String name, Duration took, boolean ok, String detail) {
+            this(name, took, ok, detail, null);
+        }
     }
 
     /** The duration of a step, zero if it did not run. */
@@ -48,7 +55,8 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
 
     /**
      * A JSON object: the fields above by name, durations as {@code tookMs} (milliseconds with one decimal),
-     * {@code started} as ISO-8601 text, steps as an array of {@code {name, tookMs, ok, detail}}.
+     * {@code started} as ISO-8601 text, steps as an array of {@code {name, atMs, tookMs, ok, detail}} ({@code atMs}: from
+     * the runbook's start, null where not recorded).
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -63,6 +71,7 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
         json.put("steps", steps.stream().map(s -> {
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", s.name());
+            step.put("atMs", s.at() == null ? null : ReportJson.millis(s.at()));
             step.put("tookMs", ReportJson.millis(s.took()));
             step.put("ok", s.ok());
             step.put("detail", s.detail());

@@ -263,7 +263,7 @@ public final class Orchestrator implements AutoCloseable {
                     s.active().switching(true); // writes wait from the fence (a planned move: from the drain) to the redirect
                 }
                 if (step.appliesTo(context)) {
-                    ok = run(step, context, done) || !step.required();
+                    ok = run(step, context, done, t0) || !step.required();
                 }
                 if (step instanceof RedirectStep) {
                     s.active().switching(false);
@@ -287,7 +287,7 @@ public final class Orchestrator implements AutoCloseable {
         return report;
     }
 
-    private boolean run(RunbookStep step, RunbookContext context, List<RunbookReport.Step> done) {
+    private boolean run(RunbookStep step, RunbookContext context, List<RunbookReport.Step> done, long runbookStart) {
         long t = System.nanoTime();
         boolean ok;
         String detail;
@@ -303,7 +303,7 @@ public final class Orchestrator implements AutoCloseable {
             LOG.warn("runbook step {} ({} -> {}) failed", step.name(), context.from(), context.to(), e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t);
-        done.add(new RunbookReport.Step(step.name(), took, ok, detail));
+        done.add(new RunbookReport.Step(step.name(), took, ok, detail, Duration.ofNanos(t - runbookStart)));
         events.publish(new FailoverEvent.RunbookStepCompleted(clock.instant(), step.name(), took, ok, detail));
         return ok;
     }
