@@ -102,7 +102,7 @@ public final class CrossCloudDrillBenchmark {
                         new Drill.Options(4, Duration.ofMillis(25), Duration.ofSeconds(1), Duration.ofSeconds(5),
                                 Duration.ofMillis(500), true));
                 stats.add(r);
-                DrillOutput.writeJson(REPORTS.resolve(slug(label) + "-" + (i + 1) + ".json"), List.of(r));
+                DrillOutput.write(REPORTS.resolve(slug(label) + "-" + (i + 1) + ".json"), List.of(r)); // and its page, .html
                 if (DrillStats.broke(r)) {
                     DrillOutput.print(r);
                 }

@@ -34,22 +34,22 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
      *
      * @param name   reconcile, pre-sync, drain, fence, settle-replication, prepare, provision, switch-dns, redirect,
      *               release, replay, verify, or an application step's name
-     * @param at     when it started, from the runbook's start (steps that ran at once overlap)
      * @param took   its duration
      * @param ok     whether it succeeded
      * @param detail what it did or why it failed
+     * @param at     when it began, from the start of its runbook (by the monotonic clock, so steps can be laid on a
+     *               timeline; steps that ran at once overlap); null where it was not recorded
      */
-    public record Step(String name, Duration at, Duration took, boolean ok, String detail) {
+    public record Step(String name, Duration took, boolean ok, String detail, Duration at) {
 
-        /** Rejects null times. */
-        public Step {
-            java.util.Objects.requireNonNull(at, "at");
-            java.util.Objects.requireNonNull(took, "took");
+        /** A step whose start was not recorded ({@code at} null). */
+        public Step(String name, Duration took, boolean ok, String detail) {
+            this(name, took, ok, detail, null);
         }
 
-        /** When it ended, from the runbook's start. */
+        /** When it ended, from the runbook's start; its duration alone where its start was not recorded. */
         public Duration end() {
-            return at.plus(took);
+            return at == null ? took : at.plus(took);
         }
     }
 
@@ -74,7 +74,8 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
 
     /**
      * A JSON object: the fields above by name, durations as {@code tookMs} (milliseconds with one decimal),
-     * {@code started} as ISO-8601 text, steps as an array of {@code {name, atMs, tookMs, ok, detail}}.
+     * {@code started} as ISO-8601 text, steps as an array of {@code {name, atMs, tookMs, ok, detail}} ({@code atMs}: from
+     * the runbook's start, null where not recorded).
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -89,7 +90,7 @@ public record RunbookReport(String from, String to, String reason, long epoch, I
         json.put("steps", steps.stream().map(s -> {
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", s.name());
-            step.put("atMs", ReportJson.millis(s.at()));
+            step.put("atMs", s.at() == null ? null : ReportJson.millis(s.at()));
             step.put("tookMs", ReportJson.millis(s.took()));
             step.put("ok", s.ok());
             step.put("detail", s.detail());

@@ -65,6 +65,38 @@ class DrillTest {
     }
 
     @Test
+    void theReportLaysTheFailoverOnTheDrillsTimeAndCountsCallsPer100Ms() throws Exception {
+        try (Fixture f = new Fixture(); FailoverCloud cloud = facade(f)) {
+            DrillReport report = Drill.run(cloud, Drill.Scenario.regionOutage("azure"), new Writes(cloud),
+                    new Drill.Options(2, Duration.ofMillis(5), Duration.ofMillis(300), Duration.ofSeconds(1),
+                            Duration.ofMillis(300), false));
+
+            assertThat(report.faultAt()).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(report.took());
+            assertThat(report.redirect()).as("clients were redirected after the fault was detected")
+                    .isNotNull().isGreaterThanOrEqualTo(report.detection());
+            assertThat(report.runbookStarts()).hasSameSizeAs(report.runbooks());
+            RunbookReport failover = report.runbooks().get(0);
+            Duration runbookStart = report.runbookStarts().get(0);
+            assertThat(runbookStart).as("the runbook began after the fault").isGreaterThanOrEqualTo(report.faultAt());
+            RunbookReport.Step redirect = failover.steps().stream().filter(s -> s.name().equals("redirect")).findFirst().orElseThrow();
+            assertThat(failover.steps()).allSatisfy(s -> assertThat(s.at()).isNotNull());
+            assertThat(failover.steps()).extracting(RunbookReport.Step::at).isSorted();
+            assertThat(runbookStart.plus(redirect.at())).as("the redirect step began before clients were redirected")
+                    .isLessThanOrEqualTo(report.faultAt().plus(report.redirect()));
+            assertThat(report.callsPer100ms()).as("one bucket per 100 ms of the drill")
+                    .hasSize((int) (report.took().toMillis() / 100) + 1);
+            assertThat(report.callsPer100ms().stream().mapToInt(Integer::intValue).sum()).isEqualTo(report.calls());
+            assertThat(report.failedCallsPer100ms().stream().mapToInt(Integer::intValue).sum()).isEqualTo(report.failedCalls());
+            int firstFailed = report.failedCallsPer100ms().indexOf(report.failedCallsPer100ms().stream()
+                    .filter(n -> n > 0).findFirst().orElse(-1));
+            if (report.failedCalls() > 0) {
+                assertThat(firstFailed * 100L).as("no call failed before the fault")
+                        .isGreaterThanOrEqualTo(report.faultAt().toMillis() - 100);
+            }
+        }
+    }
+
+    @Test
     void sendsCapturedLocallyDuringTheOutageDoNotEndTheRto() throws Exception {
         try (Fixture f = new Fixture(); FailoverCloud cloud = facade(f)) {
             cloud.queues().createQueue("drill");

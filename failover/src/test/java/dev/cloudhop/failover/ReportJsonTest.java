@@ -21,8 +21,8 @@ class ReportJsonTest {
     private static RunbookReport runbook(String detail) {
         return new RunbookReport("azure", "aws", AWKWARD, 7, Instant.parse("2024-05-01T10:15:30.123Z"),
                 Duration.ofNanos(1_234_567_890L), true, 3,
-                List.of(new RunbookReport.Step("fence", Duration.ofMillis(3), Duration.ofMillis(12), true, "epoch 7"),
-                        new RunbookReport.Step("provision", Duration.ofMillis(15), Duration.ofNanos(45_678_901L), false, detail)));
+                List.of(new RunbookReport.Step("fence", Duration.ofMillis(12), true, "epoch 7", Duration.ofMillis(3)),
+                        new RunbookReport.Step("provision", Duration.ofNanos(45_678_901L), false, detail, Duration.ofMillis(15))));
     }
 
     @Test
@@ -49,7 +49,7 @@ class ReportJsonTest {
     @Test
     void durationsAreMillisecondsWithOneDecimalNeverExponents() {
         String json = new RunbookReport("a", "b", null, 1, Instant.EPOCH, Duration.ofHours(5), true, 0,
-                List.of(new RunbookReport.Step("verify", Duration.ZERO, Duration.ZERO, true, null))).toJson();
+                List.of(new RunbookReport.Step("verify", Duration.ZERO, true, null))).toJson();
 
         assertThat(json).contains("\"tookMs\":18000000.0", "\"tookMs\":0.0", "\"reason\":null", "\"detail\":null");
     }
@@ -86,5 +86,28 @@ class ReportJsonTest {
         assertThat(json.get("timeline").get(0).get("atMs").decimalValue()).isEqualByComparingTo("1.3");
         assertThat(json.get("timeline").get(0).get("what").asText()).isEqualTo(AWKWARD);
         assertThat(json.get("tookMs").decimalValue()).isEqualByComparingTo("3000.0");
+    }
+
+    @Test
+    void drillReportWritesItsTimingDetailAndTheCallsPer100Ms() throws Exception {
+        RunbookReport runbook = new RunbookReport("azure", "aws", "down", 2, Instant.EPOCH, Duration.ofMillis(300), true, 0,
+                List.of(new RunbookReport.Step("fence", Duration.ofMillis(20), true, "epoch 2", Duration.ofNanos(1_250_000L))));
+        DrillReport report = new DrillReport("region-outage", "d", "azure", "aws", Duration.ofMillis(40), Duration.ofMillis(200),
+                0, 5, 2, List.of(), List.of(runbook), Map.of(), List.of(), Duration.ofMillis(250), Duration.ofMillis(100),
+                Duration.ofMillis(120), List.of(Duration.ofMillis(150)), List.of(1, 3, 1), List.of(0, 2, 0));
+
+        JsonNode json = JSON.readTree(report.toJson());
+
+        assertThat(json.get("faultAtMs").decimalValue()).isEqualByComparingTo("100.0");
+        assertThat(json.get("redirectMs").decimalValue()).isEqualByComparingTo("120.0");
+        assertThat(json.get("runbookStartsMs").get(0).decimalValue()).isEqualByComparingTo("150.0");
+        assertThat(json.get("callsPer100ms").toString()).isEqualTo("[1,3,1]");
+        assertThat(json.get("failedCallsPer100ms").toString()).isEqualTo("[0,2,0]");
+        assertThat(json.get("runbooks").get(0).get("steps").get(0).get("atMs").decimalValue()).isEqualByComparingTo("1.3");
+        DrillReport old = new DrillReport("x", "d", "azure", "azure", null, Duration.ZERO, 0, 0, 0, List.of(), List.of(),
+                Map.of(), List.of(), Duration.ZERO);
+        JsonNode oldJson = JSON.readTree(old.toJson());
+        assertThat(oldJson.get("redirectMs").isNull()).isTrue();
+        assertThat(oldJson.get("callsPer100ms")).isEmpty();
     }
 }

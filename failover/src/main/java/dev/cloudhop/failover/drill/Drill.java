@@ -129,6 +129,10 @@ public final class Drill {
     private record Call(long startNanos, long endNanos, boolean ok, String error) {
     }
 
+    /** A runbook's completion as the drill saw it: published right after the runbook measured {@code took}. */
+    private record Completed(String from, String to, Duration took, long atNanos) {
+    }
+
     /**
      * Runs the scenario and returns the report, whose detection and RTO are also recorded in the facade's
      * {@link FailoverCloud#meters() meters} ({@code cloudhop.drill.detection}, {@code cloudhop.drill.rto}). Blocks for
@@ -141,6 +145,7 @@ public final class Drill {
         AtomicLong detectedAt = new AtomicLong(-1);
         AtomicLong faultAt = new AtomicLong(Long.MAX_VALUE);
         AtomicLong redirectedAt = new AtomicLong(-1);
+        List<Completed> completed = Collections.synchronizedList(new ArrayList<>());
         AutoCloseable subscription = cloud.events().subscribe(e -> {
             long at = System.nanoTime();
             timeline.add(new DrillReport.TimedEvent(Duration.ofNanos(at - t0), describe(e)));
@@ -150,6 +155,9 @@ public final class Drill {
             }
             if (e instanceof FailoverEvent.ActiveSiteChanged a && a.from().equals(scenario.site()) && at >= faultAt.get()) {
                 redirectedAt.compareAndSet(-1, at);
+            }
+            if (e instanceof FailoverEvent.FailoverCompleted c) {
+                completed.add(new Completed(c.from(), c.to(), c.took(), at));
             }
         });
         List<Call> calls = Collections.synchronizedList(new ArrayList<>());
@@ -224,12 +232,59 @@ public final class Drill {
         List<RunbookReport> runbooks = cloud.failovers().subList(runbooksBefore, cloud.failovers().size());
         int rpoWrites = runbooks.stream().filter(r -> r.from().equals(scenario.site())).mapToInt(RunbookReport::unreplicatedWrites).sum();
         List<String> errors = afterFault.stream().filter(c -> !c.ok()).map(Call::error).distinct().limit(5).toList();
+        long end = System.nanoTime();
+        int buckets = (int) ((end - t0) / DrillReport.BUCKET.toNanos()) + 1;
+        Integer[] perBucket = new Integer[buckets];
+        Integer[] failedPerBucket = new Integer[buckets];
+        java.util.Arrays.fill(perBucket, 0);
+        java.util.Arrays.fill(failedPerBucket, 0);
+        for (Call c : all) {
+            int i = (int) Math.min(buckets - 1, Math.max(0, (c.endNanos() - t0) / DrillReport.BUCKET.toNanos()));
+            perBucket[i]++;
+            if (!c.ok()) {
+                failedPerBucket[i]++;
+            }
+        }
+        List<Completed> seen;
+        synchronized (completed) {
+            seen = new ArrayList<>(completed);
+        }
+        List<Duration> runbookStarts = runbookStarts(runbooks, seen, t0);
+        List<DrillReport.TimedEvent> events;
+        synchronized (timeline) {
+            events = List.copyOf(timeline);
+        }
         DrillReport report = new DrillReport(scenario.name(), scenario.description(), before, cloud.activeSite(),
                 detectedAt.get() < 0 ? null : Duration.ofNanos(detectedAt.get() - fault), rto, rpoWrites,
                 all.size(), (int) all.stream().filter(c -> !c.ok()).count(), errors, runbooks, workload.verify(),
-                List.copyOf(timeline), Duration.ofNanos(System.nanoTime() - t0));
+                events, Duration.ofNanos(end - t0), Duration.ofNanos(fault - t0),
+                redirectedAt.get() < 0 ? null : Duration.ofNanos(redirectedAt.get() - fault), runbookStarts,
+                List.of(perBucket), List.of(failedPerBucket));
         FailoverMeters.drillFinished(cloud.meters(), report);
         return report;
+    }
+
+    /**
+     * When each runbook began, from the drill's start: its completion event's arrival less its duration. Every runbook
+     * the drill reports completed while the drill listened (it was not yet in {@code failovers()} when the drill
+     * began); empty if one cannot be matched, so that the report never shows a guess.
+     */
+    private static List<Duration> runbookStarts(List<RunbookReport> runbooks, List<Completed> seen, long t0) {
+        List<Duration> starts = new ArrayList<>();
+        int next = 0;
+        for (RunbookReport r : runbooks) {
+            while (next < seen.size() && !(seen.get(next).from().equals(r.from()) && seen.get(next).to().equals(r.to())
+                    && seen.get(next).took().equals(r.took()))) {
+                next++;
+            }
+            if (next == seen.size()) {
+                LOG.debug("drill: no completion event seen for runbook {} -> {}; runbook starts not recorded", r.from(), r.to());
+                return List.of();
+            }
+            starts.add(Duration.ofNanos(seen.get(next).atNanos() - t0).minus(r.took()));
+            next++;
+        }
+        return starts;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What a {@link Drill} measured.
@@ -30,11 +31,67 @@ import java.util.Map;
  * @param workload        the workload's own findings (lost, duplicated, ...)
  * @param timeline        events with their offset from the drill's start
  * @param took            the drill's duration
+ * @param faultAt         when the fault was injected, from the drill's start
+ * @param redirect        from the fault to the moment clients were redirected away from the struck site; null if they
+ *                        never were
+ * @param runbookStarts   when each of {@code runbooks} began, from the drill's start, in the same order; empty where
+ *                        not recorded
+ * @param callsPer100ms   client calls per {@link #BUCKET} of the drill (bucket {@code i} holds the calls that ended
+ *                        between {@code i * 100 ms} and {@code (i + 1) * 100 ms} after the drill's start, when the
+ *                        client saw the outcome); empty where not recorded
+ * @param failedCallsPer100ms the failed ones among them, bucket by bucket (the same length as {@code callsPer100ms})
  */
 public record DrillReport(String scenario, String description, String siteBefore, String siteAfter, Duration detection,
                           Duration rto, int rpoWrites, int calls, int failedCalls, List<String> sampleErrors,
                           List<RunbookReport> runbooks, Map<String, Object> workload, List<TimedEvent> timeline,
-                          Duration took) {
+                          Duration took, Duration faultAt, Duration redirect, List<Duration> runbookStarts,
+                          List<Integer> callsPer100ms, List<Integer> failedCallsPer100ms) {
+
+    /** The width of one bucket of {@link #callsPer100ms()}. */
+    public static final Duration BUCKET = Duration.ofMillis(100);
+
+    /**
+     * Validates and copies.
+     *
+     * @throws IllegalArgumentException when {@code runbookStarts} is neither empty nor one per runbook, or the two
+     *                                  bucket lists differ in length or hold more failures than calls
+     */
+    public DrillReport {
+        sampleErrors = List.copyOf(sampleErrors);
+        runbooks = List.copyOf(runbooks);
+        timeline = List.copyOf(timeline);
+        runbookStarts = List.copyOf(runbookStarts);
+        callsPer100ms = List.copyOf(callsPer100ms);
+        failedCallsPer100ms = List.copyOf(failedCallsPer100ms);
+        Objects.requireNonNull(faultAt, "faultAt");
+        if (!runbookStarts.isEmpty() && runbookStarts.size() != runbooks.size()) {
+            throw new IllegalArgumentException("runbookStarts holds " + runbookStarts.size() + " offsets for "
+                    + runbooks.size() + " runbooks: give one per runbook, or none");
+        }
+        if (callsPer100ms.size() != failedCallsPer100ms.size()) {
+            throw new IllegalArgumentException("callsPer100ms has " + callsPer100ms.size() + " buckets but failedCallsPer100ms "
+                    + failedCallsPer100ms.size());
+        }
+        for (int i = 0; i < callsPer100ms.size(); i++) {
+            if (failedCallsPer100ms.get(i) < 0 || failedCallsPer100ms.get(i) > callsPer100ms.get(i)) {
+                throw new IllegalArgumentException("bucket " + i + " has " + failedCallsPer100ms.get(i) + " failed of "
+                        + callsPer100ms.get(i) + " calls");
+            }
+        }
+    }
+
+    /**
+     * A report without the timing detail of a drill's page: the fault's offset is taken from the timeline's first
+     * {@code FAULT} event (zero if none), and the redirect, runbook starts and per-100 ms call counts are not recorded.
+     */
+    public DrillReport(String scenario, String description, String siteBefore, String siteAfter, Duration detection,
+                       Duration rto, int rpoWrites, int calls, int failedCalls, List<String> sampleErrors,
+                       List<RunbookReport> runbooks, Map<String, Object> workload, List<TimedEvent> timeline,
+                       Duration took) {
+        this(scenario, description, siteBefore, siteAfter, detection, rto, rpoWrites, calls, failedCalls, sampleErrors,
+                runbooks, workload, timeline, took, timeline.stream().filter(e -> e.what().startsWith("FAULT "))
+                        .map(TimedEvent::at).findFirst().orElse(Duration.ZERO), null, List.of(), List.of(), List.of());
+    }
 
     /**
      * An event of the timeline.
@@ -67,7 +124,9 @@ public record DrillReport(String scenario, String description, String siteBefore
      * decimal; {@code detectionMs} null if never detected), {@code provisioningMs} and
      * {@code provisioningShareOfRto} (three decimals, null when the RTO is zero), {@code workload} with numbers
      * and booleans as such and anything else as text, each runbook as {@link RunbookReport#toJson()}, the
-     * timeline as {@code {atMs, what}}.
+     * timeline as {@code {atMs, what}}, then {@code faultAtMs}, {@code redirectMs} (null if clients were never
+     * redirected), {@code runbookStartsMs} (one per runbook, or empty), and the client calls per 100 ms as two arrays
+     * of counts, {@code callsPer100ms} and {@code failedCallsPer100ms}.
      */
     public String toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -96,6 +155,11 @@ public record DrillReport(String scenario, String description, String siteBefore
             return event;
         }).toList());
         json.put("tookMs", ReportJson.millis(took));
+        json.put("faultAtMs", ReportJson.millis(faultAt));
+        json.put("redirectMs", redirect == null ? null : ReportJson.millis(redirect));
+        json.put("runbookStartsMs", runbookStarts.stream().map(ReportJson::millis).toList());
+        json.put("callsPer100ms", callsPer100ms);
+        json.put("failedCallsPer100ms", failedCallsPer100ms);
         return ReportJson.write(json);
     }
 

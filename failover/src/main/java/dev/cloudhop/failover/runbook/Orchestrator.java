@@ -343,11 +343,11 @@ public final class Orchestrator implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running.forEach(f -> f.cancel(true));
-                result = new RunbookReport.Step(group.get(k).name(), Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, false,
-                        "interrupted: the orchestrator is closing");
+                result = new RunbookReport.Step(group.get(k).name(), Duration.ZERO, false, "interrupted: the orchestrator is closing",
+                        Duration.ofNanos(System.nanoTime() - t0));
             } catch (ExecutionException e) {
-                result = new RunbookReport.Step(group.get(k).name(), Duration.ofNanos(System.nanoTime() - t0), Duration.ZERO, false,
-                        e.getCause().toString());
+                result = new RunbookReport.Step(group.get(k).name(), Duration.ZERO, false, e.getCause().toString(),
+                        Duration.ofNanos(System.nanoTime() - t0));
             }
             record(result, done);
             ok &= result.ok() || !group.get(k).required();
@@ -384,7 +384,7 @@ public final class Orchestrator implements AutoCloseable {
             LOG.warn("runbook step {} ({} -> {}) failed", step.name(), context.from(), context.to(), e);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t);
-        return new RunbookReport.Step(step.name(), Duration.ofNanos(t - t0), took, ok, detail);
+        return new RunbookReport.Step(step.name(), took, ok, detail, Duration.ofNanos(t - t0));
     }
 
     /** Stops orchestrating; a runbook in progress is interrupted. */

@@ -72,8 +72,9 @@ public final class FailoverDemo {
                 DrillOutput.print(queue);
 
                 Path out = Path.of("target", "drill-reports.json");
-                DrillOutput.writeJson(out, List.of(region, queue));
-                say("reports written to %s", out.toAbsolutePath());
+                Path page = DrillOutput.write(out, List.of(region, queue));
+                say("reports written to %s and, as a page with each drill's timeline, %s", out.toAbsolutePath(),
+                        page.toAbsolutePath());
                 boolean poisonDeadLettered = awaitDeadLettered(shop, poison);
                 List<String> dead = shop.deadLetteredOrders();
                 boolean clean = (long) region.workload().get("ordersLost") == 0 && (long) queue.workload().get("ordersLost") == 0

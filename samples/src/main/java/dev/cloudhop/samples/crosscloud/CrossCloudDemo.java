@@ -118,8 +118,9 @@ public final class CrossCloudDemo {
                 say("  now: %s", checkDns(env, cloud, cloud.activeSite()));
 
                 Path out = Path.of("target", "crosscloud-drill-reports.json");
-                DrillOutput.writeJson(out, List.of(d1, d2));
-                say("reports written to %s", out.toAbsolutePath());
+                Path page = DrillOutput.write(out, List.of(d1, d2));
+                say("reports written to %s and, as a page with each drill's timeline, %s", out.toAbsolutePath(),
+                        page.toAbsolutePath());
                 Map<String, Object> final1 = traffic1.verify(Duration.ofSeconds(30));
                 Map<String, Object> final2 = traffic2.verify(Duration.ofSeconds(30));
                 say("after the sites returned: drill 1's orders %s; drill 2's orders %s", final1, final2);

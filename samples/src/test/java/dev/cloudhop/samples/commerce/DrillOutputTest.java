@@ -34,4 +34,21 @@ class DrillOutputTest {
         assertThat(json.get(0).get("description").asText()).isEqualTo("a \"quoted\" fault\n");
         assertThat(json.get(0).get("rtoMs").decimalValue()).isEqualByComparingTo("250.0");
     }
+
+    @Test
+    void writesOnePageOfTheReportsBesideTheJson(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("reports/drills.json");
+
+        Path page = DrillOutput.write(file, List.of(report("one"), report("two")));
+
+        assertThat(page).isEqualTo(dir.resolve("reports/drills.html"));
+        assertThat(new ObjectMapper().readTree(file.toFile())).hasSize(2);
+        String html = java.nio.file.Files.readString(page);
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("<section class=\"drill\" id=\"drill-1\">",
+                "<section class=\"drill\" id=\"drill-2\">", "a &quot;quoted&quot; fault");
+        assertThat(html.split("<svg ", -1)).as("one timeline per report").hasSize(3);
+        assertThat(DrillOutput.pageFor(Path.of("x", "run-1"))).isEqualTo(Path.of("x", "run-1.html"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DrillOutput.write(file, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no drill reports");
+    }
 }
