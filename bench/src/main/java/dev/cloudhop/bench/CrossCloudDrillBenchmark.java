@@ -27,8 +27,10 @@ import java.util.function.Function;
  * Per disaster scenario, N drills of the commerce application on the real emulated sites (Azurite behind
  * its edge, LocalStack, on-prem BIND/Artemis/files/sshd; redeploy topology, async replication): detection,
  * RTO and provisioning p50/p99, and the RPO (writes acknowledged at the failed site that had not reached the
- * new one) at the steady write rate the drill measured. Usage: {@code bin/bench drills [runs] [localstack|moto] [scenario]}
- * (default 10 runs of every scenario; a scenario argument keeps those whose label contains it).
+ * new one) at the steady write rate the drill measured, and the front door's recovery (compute up and DNS
+ * switched). Usage: {@code bin/bench drills [runs] [localstack|moto] [scenario] [detection] [order]} (default 10 runs
+ * of every scenario; a scenario argument keeps those whose label contains it, {@code all} keeps every one; detection
+ * and order as {@link Tuning}: e.g. {@code count compute-first} for the older defaults).
  */
 public final class CrossCloudDrillBenchmark {
 
@@ -46,7 +48,8 @@ public final class CrossCloudDrillBenchmark {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         EmulatedSites.Aws aws = args.length > 1 ? EmulatedSites.Aws.of(args[1]) : EmulatedSites.Aws.LOCALSTACK;
         try (EmulatedSites env = EmulatedSites.start(aws)) {
-            Path config = env.config(EmulatedSites.failoverSection("manual"));
+            Tuning tuning = new Tuning(args.length > 3 ? args[3] : "default", args.length > 4 ? args[4] : "default");
+            Path config = env.config(tuning.apply(EmulatedSites.failoverSection("manual")));
             Map<String, Function<FailoverCloud, Drill.Scenario>> scenarios = new LinkedHashMap<>();
             scenarios.put("region outage, SIGKILL of azure's edge", c -> env.killScenario("azure"));
             scenarios.put("network outage, SIGSTOP of Azurite", c -> env.freezeScenario("azure"));
@@ -64,7 +67,7 @@ public final class CrossCloudDrillBenchmark {
                         env.restart("azure");
                     }));
             List<String> summary = new ArrayList<>();
-            String only = args.length > 2 ? args[2] : "";
+            String only = args.length > 2 && !args[2].equals("all") ? args[2] : "";
             for (Map.Entry<String, Function<FailoverCloud, Drill.Scenario>> s : scenarios.entrySet()) {
                 if (!s.getKey().contains(only)) {
                     continue;
@@ -73,8 +76,9 @@ public final class CrossCloudDrillBenchmark {
             }
             System.out.println();
             System.out.println("== cross-cloud drills: " + runs + " runs per scenario, " + aws.name().toLowerCase(Locale.ROOT)
-                    + " as AWS, 4 clients at 25 ms think time ==");
-            System.out.println("scenario | detection p50/p99 ms | RTO p50/p99 ms | provisioning p50 ms | RPO writes p50/max | write rate/s | lost | twice");
+                    + " as AWS, 4 clients at 25 ms think time, " + tuning.label() + " ==");
+            System.out.println("scenario | detection p50/p99 ms | data-plane RTO p50/p99 ms | front-door RTO p50/p99 ms | provisioning p50 ms"
+                    + " | RPO writes p50/max | write rate/s | lost | twice");
             summary.forEach(System.out::println);
         }
     }
@@ -106,14 +110,16 @@ public final class CrossCloudDrillBenchmark {
                 if (DrillStats.broke(r)) {
                     DrillOutput.print(r);
                 }
-                System.out.printf(Locale.ROOT, "  run %2d: detection %6.0f ms  RTO %6.0f ms  provisioning %5.0f ms  RPO %d writes  %s -> %s%n",
-                        i + 1, stats.detectionMs.get(i), stats.rtoMs.get(i), stats.provisioningMs.get(i), r.rpoWrites(), r.siteBefore(),
+                System.out.printf(Locale.ROOT, "  run %2d: detection %6.0f ms  RTO %6.0f ms  front door %6.0f ms  provisioning %5.0f ms  RPO %d writes  %s -> %s%n",
+                        i + 1, stats.detectionMs.get(i), stats.rtoMs.get(i), stats.frontDoorMs.get(i), stats.provisioningMs.get(i),
+                        r.rpoWrites(), r.siteBefore(),
                         r.failover().map(f -> f.to()).orElse("-"));
             }
         }
-        return String.format(Locale.ROOT, "%s | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f | %d | %d", label,
+        return String.format(Locale.ROOT, "%s | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f / %.0f | %.0f | %d | %d", label,
                 DrillStats.pct(stats.detectionMs, 50), DrillStats.pct(stats.detectionMs, 99), DrillStats.pct(stats.rtoMs, 50),
-                DrillStats.pct(stats.rtoMs, 99), DrillStats.pct(stats.provisioningMs, 50), DrillStats.pct(stats.rpoWrites, 50),
+                DrillStats.pct(stats.rtoMs, 99), DrillStats.pct(stats.frontDoorMs, 50), DrillStats.pct(stats.frontDoorMs, 99),
+                DrillStats.pct(stats.provisioningMs, 50), DrillStats.pct(stats.rpoWrites, 50),
                 DrillStats.pct(stats.rpoWrites, 100), stats.writeRate(), stats.lost, stats.twice);
     }
 

@@ -10,6 +10,7 @@ final class DrillStats {
     final List<Double> detectionMs = new ArrayList<>();
     final List<Double> rtoMs = new ArrayList<>();
     final List<Double> provisioningMs = new ArrayList<>();
+    final List<Double> frontDoorMs = new ArrayList<>();
     final List<Double> rpoWrites = new ArrayList<>();
     long ordersAcknowledged;
     double seconds;
@@ -23,6 +24,7 @@ final class DrillStats {
         detectionMs.add(r.detection() == null ? Double.NaN : r.detection().toNanos() / 1e6);
         rtoMs.add(r.rto().toNanos() / 1e6);
         provisioningMs.add(r.provisioning().toNanos() / 1e6);
+        frontDoorMs.add(r.frontDoorRto().map(d -> d.toNanos() / 1e6).orElse(Double.NaN));
         rpoWrites.add((double) r.rpoWrites());
         ordersAcknowledged += count(r, "ordersAcknowledged");
         seconds += r.took().toNanos() / 1e9;

@@ -54,7 +54,7 @@ public final class SoakBenchmark {
         System.out.printf(Locale.ROOT, "soak: %s of traffic, detection %s, seed %d (rerun: bin/bench soak %s %s %d)%n",
                 duration, detection, seed, args.length > 0 ? args[0] : "10m", detection, seed);
         try (EmulatedSites env = EmulatedSites.start(EmulatedSites.Aws.LOCALSTACK)) {
-            Path config = env.config(withDetection(EmulatedSites.failoverSection("manual"), detection));
+            Path config = env.config(new Tuning(detection, "default").apply(EmulatedSites.failoverSection("manual")));
             ProviderRegistry providers = ProviderRegistry.discover();
             CloudhopConfig cfg = CloudhopConfig.load(config, Map.of(), providers);
             try (Sites sites = Cloudhop.open(cfg, providers);
@@ -93,21 +93,6 @@ public final class SoakBenchmark {
         r.workload().forEach((k, v) -> System.out.println(k + ": " + v));
         r.timeline().stream().filter(e -> e.what().contains(" DOWN") || e.what().startsWith("failover"))
                 .limit(20).forEach(e -> System.out.printf(Locale.ROOT, "  %8.0f ms  %s%n", e.at().toNanos() / 1e6, e.what()));
-    }
-
-    /** The failover section with the detection asked for. */
-    static String withDetection(String failover, String detection) {
-        String line;
-        if (detection.equals("default")) {
-            return failover;
-        } else if (detection.equals("count")) {
-            line = "detection { kind = count }";
-        } else if (detection.startsWith("phi:")) {
-            line = "detection { kind = phi, phi-threshold = " + Double.parseDouble(detection.substring(4)) + " }";
-        } else {
-            throw new IllegalArgumentException("detection must be default, count or phi:THRESHOLD, was '" + detection + "'");
-        }
-        return failover.replace("passive.consecutive-failures = 3", "passive.consecutive-failures = 3\n  " + line);
     }
 
     private static Duration parse(String text) {

@@ -110,4 +110,25 @@ class ReportJsonTest {
         assertThat(oldJson.get("redirectMs").isNull()).isTrue();
         assertThat(oldJson.get("callsPer100ms")).isEmpty();
     }
+
+    @Test
+    void theFrontDoorRtoRunsFromTheFaultToTheEndOfTheLaterOfProvisioningAndTheDnsSwitch() throws Exception {
+        // fault at 1000 ms; the runbook starts at 1200 ms: redirect ends at +150, provision +160..+660, DNS +160..+210
+        RunbookReport runbook = new RunbookReport("azure", "aws", "down", 2, Instant.EPOCH, Duration.ofMillis(700), true, 0,
+                List.of(new RunbookReport.Step("redirect", Duration.ofMillis(50), true, "clients now use aws", Duration.ofMillis(100)),
+                        new RunbookReport.Step("provision", Duration.ofMillis(500), true, "launched 2", Duration.ofMillis(160)),
+                        new RunbookReport.Step("switch-dns", Duration.ofMillis(50), true, "www -> 10.1.0.10", Duration.ofMillis(160))));
+        DrillReport report = new DrillReport("region-outage", "d", "azure", "aws", Duration.ofMillis(150), Duration.ofMillis(400),
+                0, 5, 2, List.of(), List.of(runbook), Map.of(), List.of(), Duration.ofSeconds(3), Duration.ofSeconds(1),
+                Duration.ofMillis(350), List.of(Duration.ofMillis(1200)), List.of(), List.of());
+
+        assertThat(report.frontDoorRto()).contains(Duration.ofMillis(860));
+        assertThat(runbook.redirected()).contains(Duration.ofMillis(150));
+        assertThat(JSON.readTree(report.toJson()).get("frontDoorRtoMs").decimalValue()).isEqualByComparingTo("860.0");
+        assertThat(report.summary()).contains("RTO: 400 ms (data plane), 860 ms (front door: compute and DNS)");
+        DrillReport without = new DrillReport("x", "d", "azure", "azure", null, Duration.ZERO, 0, 0, 0, List.of(), List.of(),
+                Map.of(), List.of(), Duration.ZERO);
+        assertThat(without.frontDoorRto()).isEmpty();
+        assertThat(JSON.readTree(without.toJson()).get("frontDoorRtoMs").isNull()).isTrue();
+    }
 }

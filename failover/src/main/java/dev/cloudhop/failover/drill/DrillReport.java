@@ -107,6 +107,21 @@ public record DrillReport(String scenario, String description, String siteBefore
         return runbooks.stream().filter(r -> r.from().equals(siteBefore) && !r.to().equals(siteBefore)).findFirst();
     }
 
+    /**
+     * The front door's recovery: from the fault to the end of the failover's last {@code provision} or
+     * {@code switch-dns} step (compute up and DNS answering the new address). The {@link #rto() RTO} is the data
+     * plane's: SDK clients served at the new site. Empty without a failover, without either step, or where the
+     * runbook's start was not recorded.
+     */
+    public java.util.Optional<Duration> frontDoorRto() {
+        java.util.Optional<RunbookReport> f = failover();
+        if (f.isEmpty() || runbookStarts.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Duration start = runbookStarts.get(runbooks.indexOf(f.get()));
+        return f.get().frontDoorDone().map(done -> start.plus(done).minus(faultAt));
+    }
+
     /** How long the failover's {@code provision} step took (redeploy topology); zero without one. */
     public Duration provisioning() {
         return failover().flatMap(r -> r.steps().stream().filter(s -> s.name().equals("provision")).findFirst())
@@ -136,6 +151,7 @@ public record DrillReport(String scenario, String description, String siteBefore
         json.put("siteAfter", siteAfter);
         json.put("detectionMs", detection == null ? null : ReportJson.millis(detection));
         json.put("rtoMs", ReportJson.millis(rto));
+        json.put("frontDoorRtoMs", frontDoorRto().map(ReportJson::millis).orElse(null));
         json.put("rpoWrites", rpoWrites);
         json.put("provisioningMs", ReportJson.millis(provisioning()));
         java.util.OptionalDouble share = provisioningShareOfRto();
@@ -170,7 +186,9 @@ public record DrillReport(String scenario, String description, String siteBefore
         sb.append("scenario: ").append(scenario).append(" (").append(description).append(")\n");
         sb.append("active site: ").append(siteBefore).append(" -> ").append(siteAfter).append('\n');
         sb.append("detection: ").append(detection == null ? "none" : detection.toMillis() + " ms").append('\n');
-        sb.append("RTO: ").append(rto.toMillis()).append(" ms   RPO: ").append(rpoWrites).append(" writes\n");
+        sb.append("RTO: ").append(rto.toMillis()).append(" ms (data plane)").append(frontDoorRto()
+                .map(d -> ", " + d.toMillis() + " ms (front door: compute and DNS)").orElse("")).append("   RPO: ")
+                .append(rpoWrites).append(" writes\n");
         if (!provisioning().isZero()) {
             sb.append("provisioning: ").append(provisioning().toMillis()).append(" ms").append(provisioningShareOfRto().isPresent()
                     ? String.format(java.util.Locale.ROOT, " (%.0f%% of the RTO)", 100 * provisioningShareOfRto().getAsDouble()) : "")
