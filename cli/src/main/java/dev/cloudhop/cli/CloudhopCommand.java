@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "cloudhop", mixinStandardHelpOptions = true, versionProvider = CloudhopCommand.Version.class,
         description = "Operate a Cloudhop deployment: check its configuration, look at its sites, move it between them.",
         subcommands = {ValidateCommand.class, SitesCommand.class, StatusCommand.class, FailoverCommand.class,
-                FailbackCommand.class, DrillCommand.class, CommandLine.HelpCommand.class},
+                FailbackCommand.class, DrillCommand.class, TckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 ok, 1 failed (the output says what), 2 usage error.",
                 "Every command takes the configuration file first; see README.md, \"The cloudhop command\"."})
 public final class CloudhopCommand implements Runnable {
