@@ -111,6 +111,7 @@ final class RunbookRun {
         });
         try {
             Future<RunbookReport> report = worker.submit(action::get);
+            progress.update("runbook", 0, total, "steps", "");
             while (true) {
                 for (String l; (l = lines.poll()) != null; ) {
                     progress.line(l);

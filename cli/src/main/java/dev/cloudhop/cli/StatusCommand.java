@@ -250,7 +250,8 @@ final class StatusCommand implements Callable<Integer> {
                     String until = p.length > 1 ? p[1] : "?";
                     try {
                         Instant u = Instant.ofEpochMilli(Long.parseLong(until));
-                        out.println("runbook lease: held by instance " + p[0] + (u.isAfter(Instant.now()) ? " until " : ", expired at ")
+                        out.println(u.toEpochMilli() <= 0 ? "runbook lease: free (last held by instance " + p[0] + ")"
+                                : "runbook lease: held by instance " + p[0] + (u.isAfter(Instant.now()) ? " until " : ", expired at ")
                                 + u.truncatedTo(ChronoUnit.SECONDS));
                     } catch (NumberFormatException e) {
                         out.println("runbook lease: '" + l + "'");

@@ -101,6 +101,22 @@ class StatusAndRunbookTest {
     }
 
     @Test
+    void withSitesCoordinationStatusShowsTheRegisterAMajorityHolds() throws IOException {
+        Files.writeString(conf, Files.readString(conf).replace("capture.directory",
+                "coordination { kind = sites, lease = 2 s }\n  capture.directory"));
+        Cli.Result failover = Cli.run("failover", conf.toString(), "--to", "c", "--progress", "bar");
+        assertThat(failover.code()).as(failover.toString()).isZero();
+        // the bar is redrawn in place and removed before the outcome
+        assertThat(failover.out()).contains("\r").containsPattern("\\] runbook \\d+/\\d+ steps")
+                .contains("failover a -> c: ok, epoch 2");
+        Cli.Result r = Cli.run("status", conf.toString());
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("active site: c   epoch: 2")
+                .contains("coordination: sites; register (epoch site): '2 c' on 3 of 3 (decided)")
+                .contains("runbook lease: ");
+    }
+
+    @Test
     void watchRefreshesABoundedNumberOfTimes() {
         Cli.Result r = Cli.run("status", conf.toString(), "--watch", "1", "--count", "2");
         assertThat(r.code()).as(r.toString()).isZero();
