@@ -1,5 +1,9 @@
 package dev.cloudhop.cli;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValueType;
 import dev.cloudhop.api.config.CloudhopConfig;
 import dev.cloudhop.api.config.ConfigException;
 import dev.cloudhop.api.config.ConfigProblem;
@@ -13,6 +17,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,6 +35,34 @@ final class ValidateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /**
+     * The failover section as written, when the sites have problems of their own (the loader then returns no
+     * configuration): its problems are reported too. Empty when the file does not parse (already reported).
+     */
+    private Map<String, Object> rawFailoverSection() {
+        try {
+            Config raw = raw();
+            return raw.hasPath("failover") && raw.getValue("failover").valueType() == ConfigValueType.OBJECT
+                    ? raw.getObject("failover").unwrapped() : Map.of();
+        } catch (com.typesafe.config.ConfigException e) {
+            return Map.of();
+        }
+    }
+
+    private List<String> rawSiteIds() {
+        try {
+            Config raw = raw();
+            return raw.hasPath("sites") && raw.getValue("sites").valueType() == ConfigValueType.OBJECT
+                    ? List.copyOf(raw.getObject("sites").keySet()) : List.of();
+        } catch (com.typesafe.config.ConfigException e) {
+            return List.of();
+        }
+    }
+
+    private Config raw() {
+        return ConfigFactory.parseFile(file.toFile()).resolve(ConfigResolveOptions.defaults().setAllowUnresolved(true));
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -40,9 +73,10 @@ final class ValidateCommand implements Callable<Integer> {
         // the failover section is checked against the site ids even when a site has problems of its own
         CloudhopConfig config = sites.getOrNull();
         String source = file.toString();
-        if (config != null && !config.failover().isEmpty()) {
-            Validation<Seq<ConfigProblem>, FailoverConfig> failover = FailoverConfig.validate(config.failover(),
-                    config.sites().stream().map(SiteConfig::id).toList(), source);
+        Map<String, Object> section = config != null ? config.failover() : rawFailoverSection();
+        List<String> siteIds = config != null ? config.sites().stream().map(SiteConfig::id).toList() : rawSiteIds();
+        if (!section.isEmpty()) {
+            Validation<Seq<ConfigProblem>, FailoverConfig> failover = FailoverConfig.validate(section, siteIds, source);
             if (failover.isInvalid()) {
                 problems.addAll(failover.getError().asJava());
             }

@@ -69,6 +69,9 @@ class ValidateAndSitesTest {
                 .anySatisfy(l -> assertThat(l).startsWith(conf + ": sites.azure.provider: unknown provider 'locl'")
                         .contains("did you mean 'local'?"))
                 .anySatisfy(l -> assertThat(l).startsWith(conf + ": sites.aws.region: "))
+                // the failover section's problems too, although the sites have problems of their own
+                .anySatisfy(l -> assertThat(l).startsWith(conf + ": failover.priority").contains("gcp"))
+                .anySatisfy(l -> assertThat(l).startsWith(conf + ": failover.probe.interval"))
                 .last().asString().endsWith("problems in " + conf);
         assertThat(r.err().lines().filter(l -> l.startsWith(conf + ": ")).count()).isGreaterThanOrEqualTo(3);
     }
