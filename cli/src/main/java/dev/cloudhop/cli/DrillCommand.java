@@ -201,7 +201,8 @@ final class DrillCommand implements Callable<Integer> {
             } else if (e instanceof FailoverEvent.ActiveSiteChanged a) {
                 line = "clients now go to " + a.to() + " (epoch " + a.epoch() + ")";
             } else if (e instanceof FailoverEvent.FaultChanged f) {
-                line = "fault " + f.fault() + (f.on() ? " on at " : " cleared at ") + f.site();
+                line = (f.on() ? "fault on: " + f.fault() : "fault cleared") + " at " + f.site()
+                        + (f.service() == null ? "" : " " + f.service().key());
             }
             if (line != null) {
                 lines.add(line);

@@ -9,6 +9,8 @@ final class Logging {
 
     /** Held: java.util.logging keeps loggers only weakly. */
     private static final java.util.logging.Logger JCLOUDS = java.util.logging.Logger.getLogger("org.jclouds");
+    /** JUnit's warnings about the suites `cloudhop tck` runs; the command reports failed suites itself. */
+    private static final java.util.logging.Logger JUNIT = java.util.logging.Logger.getLogger("org.junit");
 
     private Logging() {
     }
@@ -21,6 +23,7 @@ final class Logging {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         if (!verbose) {
             JCLOUDS.setLevel(java.util.logging.Level.OFF);
+            JUNIT.setLevel(java.util.logging.Level.OFF);
         }
     }
 }

@@ -32,7 +32,7 @@ final class Progress {
     private final long started = System.nanoTime();
     private String drawn = "";
     private String lastPlain = "";
-    private long lastPlainAt;
+    private long lastPlainAt = started;
 
     Progress(PrintWriter out, Mode mode) {
         this.out = out;

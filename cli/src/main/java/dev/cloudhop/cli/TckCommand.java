@@ -135,7 +135,15 @@ final class TckCommand implements Callable<Integer> {
             TckTarget.set(new TckTarget(cloud, provider.namingRules(), Set.copyOf(credentials), imageAndSize, largeBlobBytes));
             try {
                 if (!chosen.isEmpty()) {
-                    outcomes.addAll(launch(chosen, new Progress(out, progress)));
+                    List<Outcome> ran = launch(chosen, new Progress(out, progress));
+                    outcomes.addAll(ran);
+                    for (String service : chosen) {
+                        if (ran.stream().noneMatch(o -> o.service().equals(service))) {
+                            // a suite JUnit could not load (e.g. a class missing from the class path) yields no tests
+                            outcomes.add(new Outcome(service, "(suite)", "failed", "no test of the suite was found or "
+                                    + "run; --verbose shows JUnit's discovery warnings"));
+                        }
+                    }
                 }
             } finally {
                 TckTarget.clear();
