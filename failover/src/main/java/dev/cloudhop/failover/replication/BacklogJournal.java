@@ -85,7 +85,10 @@ public final class BacklogJournal implements AutoCloseable {
         this.lock = lock;
         Path file = directory.resolve(FILE);
         Map<String, LinkedHashMap<BlobId, Owed>> backlog = new LinkedHashMap<>();
-        long valid = Files.exists(file) ? replay(file, backlog) : 0;
+        Replayed replayed = new Replayed();
+        long valid = Files.exists(file) ? replay(file, backlog, replayed) : 0;
+        this.seq = replayed.seq;
+        this.records = replayed.records;
         this.recovered = backlog.values().stream().flatMap(q -> q.values().stream()).toList();
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         if (channel.size() > valid) {
@@ -134,6 +137,29 @@ public final class BacklogJournal implements AutoCloseable {
             closeQuietly(lockChannel);
             throw e;
         }
+    }
+
+    /**
+     * What the journal in {@code directory} holds pending, per target in the order it is owed, read without taking the
+     * directory's lock and without changing the file: for tools (such as {@code cloudhop status}) that look at the
+     * journal of an application running elsewhere. A record being appended meanwhile is cut off like a torn one.
+     *
+     * @return empty when the directory holds no journal
+     * @throws UncheckedIOException  when the journal cannot be read
+     * @throws IllegalStateException when the file is not a replication journal
+     */
+    public static List<Owed> pending(Path directory) {
+        Path file = directory.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        Map<String, LinkedHashMap<BlobId, Owed>> backlog = new LinkedHashMap<>();
+        try {
+            replay(file, backlog, new Replayed());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the replication journal " + file, e);
+        }
+        return backlog.values().stream().flatMap(q -> q.values().stream()).toList();
     }
 
     /** The directory. */
@@ -339,8 +365,15 @@ public final class BacklogJournal implements AutoCloseable {
         return BlobId.of(container, new String(name, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** The highest sequence number and the number of records a replay found. */
+    private static final class Replayed {
+        long seq;
+        long records;
+    }
+
     /** Replays {@code file} into {@code backlog}; returns the length of its valid prefix. */
-    private long replay(Path file, Map<String, LinkedHashMap<BlobId, Owed>> backlog) throws IOException {
+    private static long replay(Path file, Map<String, LinkedHashMap<BlobId, Owed>> backlog, Replayed replayed)
+            throws IOException {
         long valid;
         try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(
                 new java.io.BufferedInputStream(raw, 1 << 16))) {
@@ -373,19 +406,20 @@ public final class BacklogJournal implements AutoCloseable {
                 if ((int) check.getValue() != crc) {
                     break;
                 }
-                apply(new DataInputStream(new java.io.ByteArrayInputStream(payload)), backlog);
+                apply(new DataInputStream(new java.io.ByteArrayInputStream(payload)), backlog, replayed);
                 valid += 8 + length;
-                records++;
+                replayed.records++;
             }
         }
         return valid;
     }
 
-    private void apply(DataInputStream in, Map<String, LinkedHashMap<BlobId, Owed>> backlog) throws IOException {
+    private static void apply(DataInputStream in, Map<String, LinkedHashMap<BlobId, Owed>> backlog, Replayed replayed)
+            throws IOException {
         byte type = in.readByte();
         long s = in.readLong();
         BlobId id = readId(in);
-        seq = Math.max(seq, s);
+        replayed.seq = Math.max(replayed.seq, s);
         switch (type) {
             case WRITE -> {
                 String source = in.readUTF();

@@ -48,6 +48,25 @@ class BacklogJournalTest {
     }
 
     @Test
+    void pendingReadsTheJournalOfARunningInstanceWithoutItsLockOrChangingIt() throws IOException {
+        assertThat(BacklogJournal.pending(dir)).isEmpty();
+        BlobId a = BlobId.of("orders", "a");
+        BlobId b = BlobId.of("orders", "b");
+        try (BacklogJournal j = BacklogJournal.open(dir, false)) {
+            long a1 = j.written("azure", a, false, T0, List.of("aws", "onprem"));
+            j.written("azure", b, false, T0.plusSeconds(1), List.of("aws"));
+            j.copied("aws", a, a1);
+            j.force(j.position());
+            Path file = dir.resolve(BacklogJournal.FILE);
+            long size = Files.size(file);
+            // the journal stays open (locked) by its instance: a tool reads it all the same
+            assertThat(BacklogJournal.pending(dir)).extracting(o -> o.target() + " " + o.id().name())
+                    .containsExactlyInAnyOrder("onprem a", "aws b");
+            assertThat(Files.size(file)).isEqualTo(size);
+        }
+    }
+
+    @Test
     void aRecordTornByACrashIsCutOffAndTheRestIsKept() throws IOException {
         BlobId a = BlobId.of("orders", "a");
         try (BacklogJournal j = BacklogJournal.open(dir, false)) {

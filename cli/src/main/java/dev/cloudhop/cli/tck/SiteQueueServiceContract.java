@@ -1,0 +1,24 @@
+package dev.cloudhop.cli.tck;
+
+import dev.cloudhop.api.Cloud;
+import dev.cloudhop.api.naming.NamingRules;
+import dev.cloudhop.tck.QueueServiceContract;
+
+/** The queue contract against the site of {@link TckTarget}. */
+public class SiteQueueServiceContract extends QueueServiceContract {
+
+    @Override
+    protected Cloud createCloud() {
+        return TckTarget.get().cloud();
+    }
+
+    @Override
+    protected boolean closeCloudAfterSuite() {
+        return false;
+    }
+
+    @Override
+    protected NamingRules namingRules() {
+        return TckTarget.get().naming();
+    }
+}
