@@ -7,6 +7,7 @@ import dev.cloudhop.failover.RunbookReport;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.drill.Drill;
 import dev.cloudhop.failover.drill.DrillReport;
+import dev.cloudhop.failover.drill.DrillReportPage;
 import dev.cloudhop.failover.event.FailoverEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -105,7 +106,8 @@ final class DrillCommand implements Callable<Integer> {
     @Option(names = "--failback", description = "Fail back to the primary once it is healthy again.")
     boolean failback;
 
-    @Option(names = "--report", paramLabel = "FILE.json", description = "Write the report as JSON.")
+    @Option(names = "--report", paramLabel = "FILE.json|FILE.html",
+            description = "Write the report as JSON and as a page with its timeline (FILE.json and FILE.html, side by side).")
     Path report;
 
     @Option(names = "--progress", paramLabel = "MODE", defaultValue = "auto", converter = RunbookOptions.ProgressModes.class,
@@ -119,8 +121,9 @@ final class DrillCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
         Scenario scenario = Scenario.of(scenarioName);
-        if (report != null && !report.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
-            throw new CliException("--report " + report + ": only JSON reports (FILE.json) are written by this build");
+        String reportName = report == null ? "" : report.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (report != null && !reportName.endsWith(".json") && !reportName.endsWith(".html")) {
+            throw new CliException("--report " + report + ": name a .json or .html file (both are written, side by side)");
         }
         if (!workload.equals("blob") && !workload.equals("none")) {
             throw new CliException("--workload " + workload + ": use blob or none");
@@ -169,8 +172,16 @@ final class DrillCommand implements Callable<Integer> {
             DrillReport r = run(cloud, s, w, options, new Progress(out, progress));
             out.print(r.summary());
             if (report != null) {
-                write(report, r.toJson());
-                out.println("report: " + report);
+                String base = report.getFileName().toString().substring(0, report.getFileName().toString().length() - 5);
+                Path json = report.resolveSibling(base + ".json");
+                Path page = report.resolveSibling(base + ".html");
+                write(json, r.toJson());
+                try {
+                    DrillReportPage.write(r, page);
+                } catch (RuntimeException e) {
+                    throw new CliException("--report " + page + ": cannot write the page: " + e.getMessage());
+                }
+                out.println("report: " + json + " and " + page);
             }
             out.flush();
             boolean runbooksOk = r.runbooks().stream().allMatch(RunbookReport::ok);

@@ -48,10 +48,12 @@ class DrillAndTckTest {
                 .contains("active site: azure -> aws")
                 .containsPattern("acknowledged: [1-9]\\d*")
                 .contains("lost: 0")
-                .contains("report: " + report);
+                .contains("report: " + report + " and " + dir.resolve("reports/outage.html"));
         String json = Files.readString(report);
         assertThat(json).startsWith("{").contains("\"scenario\":\"region-outage\"").contains("\"siteAfter\":\"aws\"")
                 .contains("\"lost\":0");
+        assertThat(Files.readString(dir.resolve("reports/outage.html"))).startsWith("<!DOCTYPE html>").contains("<svg")
+                .contains("region-outage");
     }
 
     @Test
@@ -65,9 +67,9 @@ class DrillAndTckTest {
 
     @Test
     void drillRejectsBadInputWithOneLineNamingIt() {
-        Cli.Result html = Cli.run("drill", conf.toString(), "region-outage", "--site", "azure", "--report", "x.html");
+        Cli.Result html = Cli.run("drill", conf.toString(), "region-outage", "--site", "azure", "--report", "x.txt");
         assertThat(html.code()).isEqualTo(1);
-        assertThat(html.err().strip()).isEqualTo("error: --report x.html: only JSON reports (FILE.json) are written by this build");
+        assertThat(html.err().strip()).isEqualTo("error: --report x.txt: name a .json or .html file (both are written, side by side)");
         Cli.Result scenario = Cli.run("drill", conf.toString(), "meteor", "--site", "azure");
         assertThat(scenario.code()).isEqualTo(1);
         assertThat(scenario.err()).startsWith("error: unknown scenario 'meteor'; scenarios: region-outage");
