@@ -60,6 +60,9 @@ class DrillReportPageBrowserTest {
                     + ".reduce((n, r) => n + Number(r.dataset.failed), 0)");
             assertThat(((Number) failedShown).intValue()).as("the strip holds every failed call").isEqualTo(report.failedCalls());
             assertThat(count(chromium, "svg.drill-timeline g.strip rect.bucket")).isPositive();
+            int closeUps = DrillReportPage.closeUp(report).isPresent() ? 1 : 0;
+            assertThat(count(chromium, "svg.drill-closeup")).isEqualTo(closeUps);
+            assertThat(count(chromium, "svg.drill-closeup g.mark.fault")).isEqualTo(closeUps);
             List<String> fields = new ArrayList<>();
             new ObjectMapper().readTree(report.toJson()).fieldNames().forEachRemaining(fields::add);
             assertThat(count(chromium, "section.drill > table.report > tbody > tr[data-field]")).isEqualTo(fields.size());
