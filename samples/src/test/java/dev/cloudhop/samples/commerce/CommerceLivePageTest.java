@@ -7,6 +7,7 @@ import dev.cloudhop.failover.RunbookReport;
 import dev.cloudhop.failover.Service;
 import dev.cloudhop.failover.drill.Drill;
 import dev.cloudhop.failover.drill.DrillReport;
+import dev.cloudhop.failover.drill.DrillReportPage;
 import dev.cloudhop.failover.drill.Fault;
 import dev.cloudhop.testing.FreePorts;
 import dev.cloudhop.testing.HeadlessChromium;
@@ -23,8 +24,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The shop page's live state in headless Chromium, against the facade: the active site, health per site and service,
- * and the last failover's timeline, as the page's own script shows them. Screenshots go to {@code target/pages/}, and
- * also to the directory named by {@code -Dcloudhop.screenshots=DIR} (how {@code docs/shop-page.png} is made).
+ * and the last failover's timeline, as the page's own script shows them; and the drill's report page
+ * ({@link DrillReportPage}) of the shop's own drill. Screenshots go to {@code target/pages/}, and the shop page's and
+ * the report page's first screen also to the directory named by {@code -Dcloudhop.screenshots=DIR} (how
+ * {@code docs/shop-page.png} and {@code docs/drill-report.png} are made:
+ * {@code mvn -pl samples test -Dtest=CommerceLivePageTest -Dcloudhop.screenshots=$PWD/docs}).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CommerceLivePageTest {
@@ -87,7 +91,7 @@ class CommerceLivePageTest {
 
     @Test
     void afterADrillThePageShowsTheDrillsTimeline() throws Exception {
-        try (HeadlessChromium chromium = HeadlessChromium.start(1100, 900)) {
+        try (HeadlessChromium chromium = HeadlessChromium.start(1100, 1250)) {
             chromium.open(http.uri());
             chromium.await("the active site azure", SHOWN, () -> "azure".equals(text(chromium, "#active-site")));
 
@@ -111,6 +115,21 @@ class CommerceLivePageTest {
             HeadlessChromium.Screenshot shot = shot(chromium, "shop-page.png");
             assertThat(shot.height()).as("the whole page").isGreaterThan(900);
             assertThat(chromium.consoleErrors()).as("browser console errors").isEmpty();
+            docs(chromium, "shop-page.png");
+
+            Path page = Path.of("target", "pages", "drill-report.html");
+            DrillReportPage.write(report, page);
+            chromium.open(page);
+            for (String mark : new String[] {"fault", "detection", "redirect", "rto", "rpo"}) {
+                assertThat(count(chromium, "svg.drill-timeline g.mark." + mark)).as("report page mark " + mark).isEqualTo(1);
+            }
+            assertThat(count(chromium, "svg.drill-timeline rect.step")).isEqualTo(report.runbooks().get(0).steps().size());
+            assertThat(((Number) chromium.script("return [...document.querySelectorAll('svg.drill-timeline rect.bucket')]"
+                    + ".reduce((n, r) => n + Number(r.dataset.failed), 0)")).intValue()).isEqualTo(report.failedCalls());
+            shot(chromium, "drill-report.png");
+            assertThat(chromium.consoleErrors()).as("browser console errors on the report page").isEmpty();
+            docs(chromium, "drill-report.png");
+            chromium.open(http.uri());
 
             cloud.failback();
             chromium.await("a runbook after the drill replacing its timeline", SHOWN,
@@ -125,12 +144,16 @@ class CommerceLivePageTest {
         assertThat(shot.width()).isGreaterThanOrEqualTo(1000);
         assertThat(shot.colors()).as("not blank").isGreaterThan(20);
         assertThat(shot.nonWhiteShare()).isGreaterThan(0.02);
-        String docs = System.getProperty("cloudhop.screenshots");
-        if (docs != null && !docs.isBlank() && name.equals("shop-page.png")) {
-            Files.createDirectories(Path.of(docs));
-            Files.write(Path.of(docs, name), shot.png());
-        }
         return shot;
+    }
+
+    /** The window's screenshot (what a reader sees first) into {@code -Dcloudhop.screenshots}, when given. */
+    private static void docs(HeadlessChromium chromium, String name) throws Exception {
+        String docs = System.getProperty("cloudhop.screenshots");
+        if (docs != null && !docs.isBlank()) {
+            Files.createDirectories(Path.of(docs));
+            Files.write(Path.of(docs, name), chromium.screenshot(null, false).png());
+        }
     }
 
     /** site -> service -> "up"/"down", as the facade has it. */
