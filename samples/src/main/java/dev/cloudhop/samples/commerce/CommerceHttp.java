@@ -58,8 +58,11 @@ public final class CommerceHttp implements AutoCloseable {
     private record ShownDrill(DrillReport report, int runbooksThen, long seq) {
     }
 
-    /** What {@code /timeline.svg} draws: a drill's report or a runbook's, under a key that changes with it. */
-    private record Timeline(String key, String source, String title, String svg) {
+    /**
+     * What {@code /timeline.svg} draws: a drill's report or a runbook's, under a key that changes with it; drawn only
+     * when asked for ({@code /status} needs the key, not the drawing).
+     */
+    private record Timeline(String key, String source, String title, java.util.function.Supplier<String> svg) {
     }
 
     /**
@@ -114,7 +117,7 @@ public final class CommerceHttp implements AutoCloseable {
                 } else if (path.equals("/timeline.svg") && method.equals("GET")) {
                     Optional<Timeline> timeline = timeline();
                     if (timeline.isPresent()) {
-                        send(ex, 200, "image/svg+xml", timeline.get().svg());
+                        send(ex, 200, "image/svg+xml", timeline.get().svg().get());
                     } else {
                         send(ex, 404, "text/plain", "no failover or drill yet");
                     }
@@ -188,7 +191,7 @@ public final class CommerceHttp implements AutoCloseable {
             return Optional.of(new Timeline("drill-" + drill.seq(), "drill", "drill " + r.scenario() + ": " + r.description()
                     + "; active site " + r.siteBefore() + " \u2192 " + r.siteAfter() + ", RTO " + r.rto().toMillis() + " ms, RPO "
                     + r.rpoWrites() + " writes, " + r.failedCalls() + " of " + r.calls() + " client calls failed",
-                    DrillReportPage.svg(r)));
+                    () -> DrillReportPage.svg(r)));
         }
         if (runs.isEmpty()) {
             return Optional.empty();
@@ -196,7 +199,7 @@ public final class CommerceHttp implements AutoCloseable {
         RunbookReport last = runs.get(runs.size() - 1);
         return Optional.of(new Timeline("runbook-" + runs.size(), "runbook", "failover " + last.from() + " \u2192 " + last.to()
                 + (last.ok() ? " completed" : " FAILED") + " in " + last.took().toMillis() + " ms (" + last.reason() + "), started "
-                + last.started(), DrillReportPage.svg(last)));
+                + last.started(), () -> DrillReportPage.svg(last)));
     }
 
     /**
