@@ -21,9 +21,10 @@ import java.util.Set;
 
 /**
  * A {@link DrillReport} as one self-contained HTML page: no script, no external stylesheet, font or image, so it
- * opens from a file anywhere, offline. It is polyglot markup: well-formed XML as well as HTML, so XML tools can read it. The page shows the key figures, an inline SVG timeline (the fault, its
- * detection, each runbook step as a bar, the redirect, the failed client calls per 100 ms as a strip, the RTO and
- * the RPO), and beneath it the report's JSON ({@link DrillReport#toJson()}) as tables, field by field.
+ * opens from a file anywhere, offline; it is well-formed XML as well as HTML, so XML tools can read it too. The page
+ * shows the key figures, an inline SVG timeline (the fault, its detection, each runbook step as a bar, the redirect,
+ * the failed client calls per 100 ms as a strip, the RTO and the RPO), and beneath it the report's JSON
+ * ({@link DrillReport#toJson()}) as tables, field by field.
  *
  * <p>The SVG's parts carry classes for tools and tests: {@code mark fault}, {@code mark cleared}, {@code mark
  * detection}, {@code mark redirect}, {@code mark rto}, {@code mark rpo} (each a {@code g} with a line and a label),

@@ -25,7 +25,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The drill report page, parsed: it is well-formed (polyglot) markup, so an XML parser reads its structure. */
+/** The drill report page, parsed: it is well-formed XML as well as HTML, so an XML parser reads its structure. */
 class DrillReportPageTest {
 
     static final String NASTY = "<script>alert('x')</script> & \"quoted\" </svg>";
