@@ -84,6 +84,8 @@ class CommerceLivePageTest {
             assertThat(count(chromium, "#timeline svg rect.step[data-step='redirect']")).isEqualTo(1);
             assertThat(count(chromium, "#timeline svg g.mark.redirect")).isEqualTo(1);
 
+            assertThat((Boolean) chromium.script("return performance.getEntriesByType('resource')"
+                    + ".every(e => e.name.startsWith(location.origin + '/'))")).as("the page loads only from the shop").isTrue();
             shot(chromium, "shop-page-failover.png");
             assertThat(chromium.consoleErrors()).as("browser console errors").isEmpty();
         }
