@@ -9,7 +9,6 @@ import dev.cloudhop.failover.drill.Drill;
 import dev.cloudhop.failover.drill.DrillReport;
 import dev.cloudhop.failover.drill.DrillReportPage;
 import dev.cloudhop.testing.HeadlessChromium;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * A real drill's report page, rendered by headless Chromium: the SVG timeline's parts are in the rendered DOM with a
  * size, the page loads nothing, the console stays clean, and the screenshot shows something. The screenshot is written
- * to {@code target/pages/}, and also to the directory named by {@code -Dcloudhop.screenshots=DIR} (how
- * {@code docs/drill-report.png} is made).
+ * to {@code target/pages/} (the samples' {@code CommerceLivePageTest} makes the one in {@code docs/}, from the commerce
+ * application's drill).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class DrillReportPageBrowserTest {
@@ -60,6 +59,9 @@ class DrillReportPageBrowserTest {
                     + ".reduce((n, r) => n + Number(r.dataset.failed), 0)");
             assertThat(((Number) failedShown).intValue()).as("the strip holds every failed call").isEqualTo(report.failedCalls());
             assertThat(count(chromium, "svg.drill-timeline g.strip rect.bucket")).isPositive();
+            int closeUps = DrillReportPage.closeUp(report).isPresent() ? 1 : 0;
+            assertThat(count(chromium, "svg.drill-closeup")).isEqualTo(closeUps);
+            assertThat(count(chromium, "svg.drill-closeup g.mark.fault")).isEqualTo(closeUps);
             List<String> fields = new ArrayList<>();
             new ObjectMapper().readTree(report.toJson()).fieldNames().forEachRemaining(fields::add);
             assertThat(count(chromium, "section.drill > table.report > tbody > tr[data-field]")).isEqualTo(fields.size());
@@ -71,11 +73,6 @@ class DrillReportPageBrowserTest {
             assertThat(shot.height()).as("the whole page, timeline and table").isGreaterThan(900);
             assertThat(shot.colors()).as("not blank: text, bars, marks").isGreaterThan(20);
             assertThat(shot.nonWhiteShare()).isGreaterThan(0.02);
-            String docs = System.getProperty("cloudhop.screenshots");
-            if (docs != null && !docs.isBlank()) {
-                Files.createDirectories(Path.of(docs));
-                Files.write(Path.of(docs, "drill-report.png"), shot.png());
-            }
             assertThat(chromium.consoleErrors()).as("browser console errors").isEmpty();
         }
     }

@@ -172,13 +172,26 @@ public final class HeadlessChromium implements AutoCloseable {
      * (its directory created) when not null.
      */
     public Screenshot screenshot(Path file) {
+        return screenshot(file, true);
+    }
+
+    /**
+     * A PNG of the window ({@code wholePage} false: what a reader sees first, e.g. for documentation) or of the whole
+     * page (the window grown to the page's height, at most 8000 pixels), written to {@code file} (its directory
+     * created) when not null.
+     */
+    public Screenshot screenshot(Path file, boolean wholePage) {
         Dimension before = driver.manage().window().getSize();
-        Number pageHeight = (Number) script("return Math.ceil(Math.max(document.documentElement.scrollHeight, "
-                + "document.body ? document.body.scrollHeight : 0))");
-        int height = Math.min(8000, Math.max(before.getHeight(), pageHeight.intValue()));
-        driver.manage().window().setSize(new Dimension(before.getWidth(), height));
+        if (wholePage) {
+            Number pageHeight = (Number) script("return Math.ceil(Math.max(document.documentElement.scrollHeight, "
+                    + "document.body ? document.body.scrollHeight : 0))");
+            int height = Math.min(8000, Math.max(before.getHeight(), pageHeight.intValue()));
+            driver.manage().window().setSize(new Dimension(before.getWidth(), height));
+        }
         byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-        driver.manage().window().setSize(before);
+        if (wholePage) {
+            driver.manage().window().setSize(before);
+        }
         try {
             if (file != null) {
                 Path dir = file.toAbsolutePath().getParent();

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * was answered), RPO (writes acknowledged at the failed site that had not reached the new site when
  * clients were redirected), failed calls, and whatever the workload verifies (lost and duplicated messages).
  * When no failover moves the clients (a fault the site rides out, e.g. added latency), the RTO is the time
- * from the fault to the first success after calls began failing, and zero if none failed.
+ * from the fault to the first success after calls began failing, and zero if none failed. Each call's outcome is also
+ * counted in 100 ms buckets by when it ended ({@link DrillReport#failedCallsPer100ms()}), and the report places the
+ * fault, the redirect and each runbook on the drill's clock, for {@link DrillReportPage}.
  */
 public final class Drill {
 

@@ -34,8 +34,9 @@ import java.util.Objects;
  * @param faultAt         when the fault was injected, from the drill's start
  * @param redirect        from the fault to the moment clients were redirected away from the struck site; null if they
  *                        never were
- * @param runbookStarts   when each of {@code runbooks} began, from the drill's start, in the same order; empty where
- *                        not recorded
+ * @param runbookStarts   when each of {@code runbooks} began, from the drill's start, in the same order (placed from
+ *                        the runbook's completion event, so late by the microseconds between the runbook's end and
+ *                        that event); empty where not recorded
  * @param callsPer100ms   client calls per {@link #BUCKET} of the drill (bucket {@code i} holds the calls that ended
  *                        between {@code i * 100 ms} and {@code (i + 1) * 100 ms} after the drill's start, when the
  *                        client saw the outcome); empty where not recorded

@@ -21,14 +21,17 @@ import java.util.Set;
 
 /**
  * A {@link DrillReport} as one self-contained HTML page: no script, no external stylesheet, font or image, so it
- * opens from a file anywhere, offline. It is polyglot markup: well-formed XML as well as HTML, so XML tools can read it. The page shows the key figures, an inline SVG timeline (the fault, its
- * detection, each runbook step as a bar, the redirect, the failed client calls per 100 ms as a strip, the RTO and
- * the RPO), and beneath it the report's JSON ({@link DrillReport#toJson()}) as tables, field by field.
+ * opens from a file anywhere, offline; it is well-formed XML as well as HTML, so XML tools can read it too. The page
+ * shows the key figures, an inline SVG timeline (the fault, its detection, each runbook step as a bar, the redirect,
+ * the failed client calls per 100 ms as a strip, the RTO and the RPO), and beneath it the report's JSON
+ * ({@link DrillReport#toJson()}) as tables, field by field.
  *
  * <p>The SVG's parts carry classes for tools and tests: {@code mark fault}, {@code mark cleared}, {@code mark
  * detection}, {@code mark redirect}, {@code mark rto}, {@code mark rpo} (each a {@code g} with a line and a label),
  * {@code step} bars ({@code rect} with {@code data-step}, {@code data-runbook}, {@code data-ok}), the {@code strip}
- * ({@code g}) of {@code bucket} cells ({@code data-calls}, {@code data-failed}), and the {@code axis}. Every text
+ * ({@code g}) of {@code bucket} cells ({@code data-calls}, {@code data-failed}), and the {@code axis}. The whole drill is
+ * the SVG of class {@code drill-timeline}; where the outage is short against the drill, an SVG of class
+ * {@code drill-closeup} follows with the same parts from just before the fault to just after the recovery. Every text
  * from the report (event texts, step details, error messages) is escaped. Stateless and thread-safe.
  */
 public final class DrillReportPage {
@@ -121,6 +124,38 @@ public final class DrillReportPage {
 
     /** The report's timeline alone, as an inline SVG element (styled by attributes, so it needs no stylesheet). */
     public static String svg(DrillReport r) {
+        return timeline(r).svg("drill " + r.scenario());
+    }
+
+    /**
+     * The outage close up: from 300 ms before the fault to 300 ms after the last of recovery, redirect and the end of
+     * the failover runbook, as an SVG element of class {@code drill-closeup}; empty when that is over half the drill
+     * (the whole timeline shows it well enough).
+     */
+    public static java.util.Optional<String> closeUp(DrillReport r) {
+        Timeline t = timeline(r);
+        double fault = Timeline.ms(r.faultAt());
+        double last = fault + Timeline.ms(r.rto());
+        if (r.redirect() != null) {
+            last = Math.max(last, fault + Timeline.ms(r.redirect()));
+        }
+        if (!r.runbookStarts().isEmpty()) {
+            java.util.Optional<RunbookReport> failover = r.failover();
+            if (failover.isPresent()) {
+                int i = r.runbooks().indexOf(failover.get());
+                last = Math.max(last, Timeline.ms(r.runbookStarts().get(i).plus(failover.get().took())));
+            }
+        }
+        double from = Math.max(0, fault - 300);
+        double to = last + 300;
+        double total = Math.max(1e-3, Timeline.ms(r.took()));
+        if (to - from > total / 2) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(t.svg("outage of drill " + r.scenario() + ", close up", from, to, "drill-closeup"));
+    }
+
+    private static Timeline timeline(DrillReport r) {
         Objects.requireNonNull(r, "report");
         List<Mark> marks = new ArrayList<>();
         marks.add(new Mark("fault", "fault", r.faultAt(), FAULT));
@@ -145,7 +180,7 @@ public final class DrillReportPage {
         String caption = r.runbooks().isEmpty() ? "no runbook ran"
                 : r.runbookStarts().isEmpty() ? "runbook step times not recorded in this report" : null;
         return new Timeline(r.took(), marks, bars, r.faultAt(), recovered, r.callsPer100ms(), r.failedCallsPer100ms(),
-                caption).svg("drill " + r.scenario());
+                caption);
     }
 
     /**
@@ -189,7 +224,10 @@ public final class DrillReportPage {
         figure(sb, "failed calls", r.failedCalls() + " of " + r.calls());
         figure(sb, "took", ms(r.took()));
         sb.append("</dl>\n<figure class=\"timeline\">").append(svg(r)).append("<figcaption>").append(LEGEND)
-                .append("</figcaption></figure>\n<h3>Report</h3>\n");
+                .append("</figcaption></figure>\n");
+        closeUp(r).ifPresent(svg -> sb.append("<h3>The outage, close up</h3>\n<figure class=\"closeup\">").append(svg)
+                .append("</figure>\n"));
+        sb.append("<h3>Report</h3>\n");
         try {
             table(sb, JSON.readTree(r.toJson()));
         } catch (JsonProcessingException e) {
@@ -303,37 +341,50 @@ public final class DrillReportPage {
     private record Timeline(Duration took, List<Mark> marks, List<Bar> bars, Duration faultAt, Duration recovered,
                             List<Integer> calls, List<Integer> failed, String caption) {
 
+        /** The whole timeline, from 0 to the end. */
         String svg(String name) {
-            double total = Math.max(1e-3, took.toNanos() / 1e6);
+            double total = Math.max(1e-3, ms(took));
             for (Mark m : marks) {
-                total = Math.max(total, m.at().toNanos() / 1e6);
+                total = Math.max(total, ms(m.at()));
             }
             for (Bar b : bars) {
-                total = Math.max(total, (b.start().plus(b.took())).toNanos() / 1e6);
+                total = Math.max(total, ms(b.start().plus(b.took())));
             }
-            double end = total;
+            return svg(name, 0, total, "drill-timeline");
+        }
+
+        /**
+         * The part from {@code from} to {@code to} (milliseconds): marks outside it left out, bars and buckets cut at its
+         * edges, step rows kept for the runbooks that overlap it.
+         */
+        String svg(String name, double from, double to, String svgClass) {
+            double span = Math.max(1e-3, to - from);
             double plot = WIDTH - LEFT - RIGHT;
-            java.util.function.DoubleUnaryOperator x = t -> LEFT + Math.max(0, t) / end * plot;
-            int markRows = marks.size();
-            int top = 8 + markRows * 14;
-            int runbookHeaders = (int) bars.stream().mapToInt(Bar::runbook).distinct().count();
+            java.util.function.DoubleUnaryOperator x = t -> LEFT + Math.min(span, Math.max(0, t - from)) / span * plot;
+            java.util.function.BiPredicate<Double, Double> overlaps = (a, b) -> b >= from && a <= to;
+            List<Mark> shown = marks.stream().filter(m -> ms(m.at()) >= from && ms(m.at()) <= to).toList();
+            Set<Integer> runbooksShown = new LinkedHashSet<>();
+            bars.stream().filter(b -> overlaps.test(ms(b.start()), ms(b.start().plus(b.took())))).forEach(b -> runbooksShown.add(b.runbook()));
+            List<Bar> rows = bars.stream().filter(b -> runbooksShown.contains(b.runbook())).toList();
+            int top = 8 + shown.size() * 14;
             int stepsTop = top + 10;
-            int stepsHeight = (bars.size() + runbookHeaders) * ROW + (caption == null ? 0 : ROW);
+            int stepsHeight = (rows.size() + runbooksShown.size()) * ROW + (caption == null ? 0 : ROW);
             int stripTop = stepsTop + stepsHeight + 10;
             boolean strip = !calls.isEmpty();
             int axisY = stripTop + (strip ? STRIP + 10 : 0);
             int height = axisY + 28;
             StringBuilder sb = new StringBuilder(8192);
-            sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"drill-timeline\" role=\"img\" viewBox=\"0 0 ")
+            sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"").append(svgClass).append("\" role=\"img\" viewBox=\"0 0 ")
                     .append(WIDTH).append(' ').append(height).append("\" width=\"").append(WIDTH).append("\" height=\"")
                     .append(height).append("\" font-family=\"sans-serif\" font-size=\"11\"><title>")
                     .append(esc("timeline of the " + name)).append("</title>");
             sb.append("<rect x=\"0\" y=\"0\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                     .append("\" fill=\"#ffffff\"/>");
-            if (faultAt != null && recovered != null) {
+            if (faultAt != null && recovered != null && overlaps.test(ms(faultAt), ms(recovered))) {
                 // the outage as clients saw it: from the fault to the first success at the new site
-                sb.append("<rect class=\"outage\" x=\"").append(num(x.applyAsDouble(ms(faultAt)))).append("\" y=\"").append(top)
-                        .append("\" width=\"").append(num(Math.max(1, x.applyAsDouble(ms(recovered)) - x.applyAsDouble(ms(faultAt)))))
+                double x0 = x.applyAsDouble(ms(faultAt));
+                sb.append("<rect class=\"outage\" x=\"").append(num(x0)).append("\" y=\"").append(top)
+                        .append("\" width=\"").append(num(Math.max(1, x.applyAsDouble(ms(recovered)) - x0)))
                         .append("\" height=\"").append(axisY - top).append("\" fill=\"").append(RTO)
                         .append("\" fill-opacity=\"0.07\"><title>")
                         .append(esc("outage as clients saw it: " + DrillReportPage.ms(recovered.minus(faultAt)))).append("</title></rect>");
@@ -346,27 +397,31 @@ public final class DrillReportPage {
                 y += ROW;
             }
             int current = -1;
-            for (Bar b : bars) {
+            for (Bar b : rows) {
                 if (b.runbook() != current) {
                     current = b.runbook();
                     sb.append("<text class=\"runbook\" x=\"4\" y=\"").append(y + 12).append("\" font-weight=\"bold\">")
                             .append(esc("runbook " + b.runbookLabel())).append("</text>");
                     y += ROW;
                 }
-                double x0 = x.applyAsDouble(ms(b.start()));
-                double w = Math.max(1.5, x.applyAsDouble(ms(b.start().plus(b.took()))) - x0);
                 sb.append("<text class=\"step-label\" x=\"14\" y=\"").append(y + 12).append("\">").append(esc(b.step()))
                         .append("</text>");
-                sb.append("<rect class=\"step\" data-step=\"").append(esc(b.step())).append("\" data-runbook=\"")
-                        .append(b.runbook()).append("\" data-ok=\"").append(b.ok()).append("\" x=\"").append(num(x0))
-                        .append("\" y=\"").append(y + 2).append("\" width=\"").append(num(w)).append("\" height=\"")
-                        .append(ROW - 4).append("\" rx=\"2\" fill=\"").append(b.ok() ? STEP_OK : STEP_FAILED).append("\"><title>")
-                        .append(esc(b.step() + (b.ok() ? " ok" : " FAILED") + " at " + DrillReportPage.ms(b.start()) + ", took "
-                                + DrillReportPage.ms(b.took()) + (b.detail() == null ? "" : ": " + b.detail())))
-                        .append("</title></rect>");
-                String took = DrillReportPage.ms(b.took());
-                sb.append("<text class=\"step-took\" x=\"").append(num(Math.min(x0 + w + 4, WIDTH - RIGHT - 40)))
-                        .append("\" y=\"").append(y + 12).append("\" fill=\"#555\">").append(esc(took)).append("</text>");
+                double start = ms(b.start());
+                double end = ms(b.start().plus(b.took()));
+                if (overlaps.test(start, end)) {
+                    double x0 = x.applyAsDouble(start);
+                    double w = Math.max(1.5, x.applyAsDouble(end) - x0);
+                    sb.append("<rect class=\"step\" data-step=\"").append(esc(b.step())).append("\" data-runbook=\"")
+                            .append(b.runbook()).append("\" data-ok=\"").append(b.ok()).append("\" x=\"").append(num(x0))
+                            .append("\" y=\"").append(y + 2).append("\" width=\"").append(num(w)).append("\" height=\"")
+                            .append(ROW - 4).append("\" rx=\"2\" fill=\"").append(b.ok() ? STEP_OK : STEP_FAILED).append("\"><title>")
+                            .append(esc(b.step() + (b.ok() ? " ok" : " FAILED") + " at " + DrillReportPage.ms(b.start()) + ", took "
+                                    + DrillReportPage.ms(b.took()) + (b.detail() == null ? "" : ": " + b.detail())))
+                            .append("</title></rect>");
+                    sb.append("<text class=\"step-took\" x=\"").append(num(Math.min(x0 + w + 4, WIDTH - RIGHT - 40)))
+                            .append("\" y=\"").append(y + 12).append("\" fill=\"#555\">").append(esc(DrillReportPage.ms(b.took())))
+                            .append("</text>");
+                }
                 y += ROW;
             }
             // failed client calls per 100 ms
@@ -383,7 +438,7 @@ public final class DrillReportPage {
                 for (int i = 0; i < calls.size(); i++) {
                     int n = calls.get(i);
                     int f = failed.get(i);
-                    if (n == 0 && f == 0) {
+                    if (n == 0 && f == 0 || !overlaps.test(i * cell, (i + 1) * cell)) {
                         continue;
                     }
                     double x0 = x.applyAsDouble(i * cell);
@@ -399,8 +454,8 @@ public final class DrillReportPage {
                 sb.append("</g>");
             }
             // marks: a line down the drawing and a label in its own row at the top
-            for (int i = 0; i < marks.size(); i++) {
-                Mark m = marks.get(i);
+            for (int i = 0; i < shown.size(); i++) {
+                Mark m = shown.get(i);
                 double mx = x.applyAsDouble(ms(m.at()));
                 int ly = 8 + (i + 1) * 14 - 3;
                 boolean right = mx > WIDTH - 220;
@@ -414,15 +469,16 @@ public final class DrillReportPage {
                         .append(right ? " text-anchor=\"end\"" : "").append('>').append(esc(m.label())).append("</text></g>");
             }
             // time axis
-            double step = tick(end);
+            double step = tick(span);
             sb.append("<g class=\"axis\"><line x1=\"").append(LEFT).append("\" y1=\"").append(axisY).append("\" x2=\"")
                     .append(WIDTH - RIGHT).append("\" y2=\"").append(axisY).append("\" stroke=\"#333\"/>");
-            for (double t = 0; t <= end + 1e-9; t += step) {
+            for (double t = Math.max(0, Math.ceil(from / step - 1e-9) * step); t <= to + 1e-9; t += step) {
                 double tx = x.applyAsDouble(t);
                 sb.append("<line x1=\"").append(num(tx)).append("\" y1=\"").append(axisY).append("\" x2=\"").append(num(tx))
                         .append("\" y2=\"").append(axisY + 4).append("\" stroke=\"#333\"/><text x=\"").append(num(tx))
                         .append("\" y=\"").append(axisY + 16).append("\" text-anchor=\"middle\">")
                         .append(step >= 1000 ? String.format(Locale.ROOT, "%.0f s", t / 1000)
+                                : step >= 100 && t >= 1000 ? String.format(Locale.ROOT, "%.1f s", t / 1000)
                                 : String.format(Locale.ROOT, "%.0f ms", t)).append("</text>");
             }
             sb.append("<text x=\"4\" y=\"").append(axisY + 16).append("\" fill=\"#555\">")
@@ -431,7 +487,7 @@ public final class DrillReportPage {
             return sb.toString();
         }
 
-        private static double ms(Duration d) {
+        static double ms(Duration d) {
             return d.toNanos() / 1e6;
         }
 
@@ -461,7 +517,7 @@ public final class DrillReportPage {
             .figures{display:flex;flex-wrap:wrap;gap:.5em 2em;margin:.5em 0 1em}
             .figures div{min-width:7em}.figures dt{font-size:.8em;color:#666}.figures dd{margin:0;font-size:1.3em;font-weight:bold}
             figure{margin:0}figcaption{font-size:.85em;color:#444;margin:.3em 0 1em}
-            svg.drill-timeline{max-width:100%;height:auto;border:1px solid #ddd}
+            svg.drill-timeline,svg.drill-closeup{max-width:100%;height:auto;border:1px solid #ddd}
             table{border-collapse:collapse;font-size:.85em}th,td{border:1px solid #ddd;padding:2px 6px;text-align:left;vertical-align:top}
             table.report>tbody>tr>th,table.report>tr>th{background:#f4f4f4;white-space:nowrap}
             .list{font-family:monospace;word-break:break-all}.none{color:#999}

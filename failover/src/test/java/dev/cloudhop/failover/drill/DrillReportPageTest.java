@@ -25,7 +25,7 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
-/** The drill report page, parsed: it is well-formed (polyglot) markup, so an XML parser reads its structure. */
+/** The drill report page, parsed: it is well-formed XML as well as HTML, so an XML parser reads its structure. */
 class DrillReportPageTest {
 
     static final String NASTY = "<script>alert('x')</script> & \"quoted\" </svg>";
@@ -61,8 +61,16 @@ class DrillReportPageTest {
         return (NodeList) XPathFactory.newInstance().newXPath().evaluate(xpath, doc, XPathConstants.NODESET);
     }
 
+    /** The whole drill's timeline (a close-up of the outage may follow it). */
+    static final String FULL = "//*[local-name()='svg'][@class='drill-timeline']";
+    static final String CLOSE_UP = "//*[local-name()='svg'][@class='drill-closeup']";
+
     static double x(Document doc, String markClass) throws Exception {
-        NodeList lines = nodes(doc, "//*[local-name()='g'][@class='mark " + markClass + "']/*[local-name()='line']");
+        return x(doc, FULL, markClass);
+    }
+
+    static double x(Document doc, String svg, String markClass) throws Exception {
+        NodeList lines = nodes(doc, svg + "//*[local-name()='g'][@class='mark " + markClass + "']/*[local-name()='line']");
         assertThat(lines.getLength()).as("mark " + markClass).isEqualTo(1);
         return Double.parseDouble(((Element) lines.item(0)).getAttribute("x1"));
     }
@@ -71,7 +79,7 @@ class DrillReportPageTest {
     void theTimelineShowsFaultDetectionStepsRedirectStripRtoAndRpoInTimeOrder() throws Exception {
         Document doc = parse(DrillReportPage.html(report()));
 
-        assertThat(nodes(doc, "//*[local-name()='svg']").getLength()).isEqualTo(1);
+        assertThat(nodes(doc, FULL).getLength()).isEqualTo(1);
         double fault = x(doc, "fault");
         double detection = x(doc, "detection");
         double redirect = x(doc, "redirect");
@@ -82,10 +90,10 @@ class DrillReportPageTest {
         assertThat(redirect).isLessThan(rto);
         assertThat(rto).isLessThan(cleared);
         assertThat(x(doc, "rpo")).as("the RPO is what had not reached the new site when clients moved").isEqualTo(redirect);
-        assertThat(nodes(doc, "//*[@class='mark rto']/*[local-name()='text']").item(0).getTextContent()).isEqualTo("RTO 480 ms");
-        assertThat(nodes(doc, "//*[@class='mark rpo']/*[local-name()='text']").item(0).getTextContent()).isEqualTo("RPO 3 writes");
+        assertThat(nodes(doc, FULL + "//*[@class='mark rto']/*[local-name()='text']").item(0).getTextContent()).isEqualTo("RTO 480 ms");
+        assertThat(nodes(doc, FULL + "//*[@class='mark rpo']/*[local-name()='text']").item(0).getTextContent()).isEqualTo("RPO 3 writes");
 
-        NodeList steps = nodes(doc, "//*[local-name()='rect'][@class='step']");
+        NodeList steps = nodes(doc, FULL + "//*[local-name()='rect'][@class='step']");
         assertThat(steps.getLength()).isEqualTo(3);
         List<String> names = new ArrayList<>();
         List<Double> starts = new ArrayList<>();
@@ -102,7 +110,7 @@ class DrillReportPageTest {
         assertThat(Double.parseDouble(dns.getAttribute("width"))).as("200 ms of 3 s on the plot")
                 .isCloseTo(200.0 / 3000 * 800, org.assertj.core.data.Offset.offset(1.0));
 
-        NodeList buckets = nodes(doc, "//*[local-name()='g'][@class='strip']/*[local-name()='rect'][@class='bucket']");
+        NodeList buckets = nodes(doc, FULL + "//*[local-name()='g'][@class='strip']/*[local-name()='rect'][@class='bucket']");
         assertThat(buckets.getLength()).isEqualTo(30);
         int failed = 0;
         for (int i = 0; i < buckets.getLength(); i++) {
@@ -114,6 +122,33 @@ class DrillReportPageTest {
         assertThat(Double.parseDouble(worst.getAttribute("height"))).isGreaterThan(
                 Double.parseDouble(((Element) buckets.item(11)).getAttribute("height")));
         assertThat(Double.parseDouble(((Element) buckets.item(0)).getAttribute("height"))).as("no failure, no red").isZero();
+    }
+
+    @Test
+    void aShortOutageInALongDrillIsShownCloseUpToo() throws Exception {
+        Document doc = parse(DrillReportPage.html(report()));
+
+        assertThat(nodes(doc, CLOSE_UP).getLength()).isEqualTo(1);
+        for (String mark : List.of("fault", "detection", "redirect", "rto", "rpo")) {
+            assertThat(nodes(doc, CLOSE_UP + "//*[@class='mark " + mark + "']").getLength()).as(mark).isEqualTo(1);
+        }
+        assertThat(nodes(doc, CLOSE_UP + "//*[@class='mark cleared']").getLength()).as("cleared after the close-up's end").isZero();
+        assertThat(x(doc, CLOSE_UP, "rto") - x(doc, CLOSE_UP, "fault")).as("the outage drawn wider than in the whole view")
+                .isGreaterThan(2 * (x(doc, "rto") - x(doc, "fault")));
+        assertThat(nodes(doc, CLOSE_UP + "//*[local-name()='rect'][@class='step']").getLength()).isEqualTo(3);
+        NodeList buckets = nodes(doc, CLOSE_UP + "//*[local-name()='rect'][@class='bucket']");
+        int failed = 0;
+        for (int i = 0; i < buckets.getLength(); i++) {
+            failed += Integer.parseInt(((Element) buckets.item(i)).getAttribute("data-failed"));
+        }
+        assertThat(failed).as("every failed call fell within the close-up").isEqualTo(21);
+        assertThat(buckets.getLength()).as("only the buckets of the close-up's time").isLessThan(30);
+
+        DrillReport r = report();
+        DrillReport longOutage = new DrillReport(r.scenario(), r.description(), r.siteBefore(), r.siteAfter(), r.detection(),
+                Duration.ofMillis(1900), r.rpoWrites(), r.calls(), r.failedCalls(), r.sampleErrors(), r.runbooks(), r.workload(),
+                r.timeline(), r.took(), r.faultAt(), r.redirect(), r.runbookStarts(), r.callsPer100ms(), r.failedCallsPer100ms());
+        assertThat(DrillReportPage.closeUp(longOutage)).as("an outage of most of the drill needs no close-up").isEmpty();
     }
 
     @Test
@@ -162,7 +197,7 @@ class DrillReportPageTest {
 
         Document doc = parse(Files.readString(file));
         assertThat(nodes(doc, "//*[local-name()='section'][@class='drill']").getLength()).isEqualTo(2);
-        assertThat(nodes(doc, "//*[local-name()='svg']").getLength()).isEqualTo(2);
+        assertThat(nodes(doc, FULL).getLength()).isEqualTo(2);
         assertThat(nodes(doc, "//*[local-name()='a'][@href='#drill-2']").getLength()).isEqualTo(1);
         DrillReportPage.write(second, dir.resolve("one.html"));
         assertThat(Files.readString(dir.resolve("one.html"))).isEqualTo(DrillReportPage.html(second));
@@ -177,11 +212,11 @@ class DrillReportPageTest {
         Document doc = parse(DrillReportPage.html(old));
 
         assertThat(old.faultAt()).isEqualTo(Duration.ofMillis(200));
-        assertThat(nodes(doc, "//*[@class='mark fault']").getLength()).isEqualTo(1);
-        assertThat(nodes(doc, "//*[@class='mark detection']").getLength()).as("never detected").isZero();
-        assertThat(nodes(doc, "//*[@class='step']").getLength()).isZero();
-        assertThat(nodes(doc, "//*[@class='strip']").getLength()).isZero();
-        assertThat(nodes(doc, "//*[@class='caption']").item(0).getTextContent()).contains("not recorded");
+        assertThat(nodes(doc, FULL + "//*[@class='mark fault']").getLength()).isEqualTo(1);
+        assertThat(nodes(doc, FULL + "//*[@class='mark detection']").getLength()).as("never detected").isZero();
+        assertThat(nodes(doc, FULL + "//*[@class='step']").getLength()).isZero();
+        assertThat(nodes(doc, FULL + "//*[@class='strip']").getLength()).isZero();
+        assertThat(nodes(doc, FULL + "//*[@class='caption']").item(0).getTextContent()).contains("not recorded");
     }
 
     @Test

@@ -4,7 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cloudhop.api.CloudException;
+import dev.cloudhop.failover.RunbookReport;
 import dev.cloudhop.failover.Service;
+import dev.cloudhop.failover.drill.DrillReport;
+import dev.cloudhop.failover.drill.DrillReportPage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,8 +27,14 @@ import java.util.stream.Collectors;
 /**
  * The shop's small HTTP API and web page, on a loopback port:
  * <ul>
- *   <li>{@code GET /} the page; {@code GET /status} active site, health, capabilities and the dead-lettered
- *   orders (JSON)</li>
+ *   <li>{@code GET /} the page: the catalog, a cart, and the live state (the active site, health per site and
+ *   service, and the last failover's timeline), refreshed every second by a small inline script polling
+ *   {@code /status}; the page loads nothing from elsewhere</li>
+ *   <li>{@code GET /status} active site, health, capabilities, the dead-lettered orders and which timeline
+ *   {@code /timeline.svg} shows (JSON)</li>
+ *   <li>{@code GET /timeline.svg}: the last failover's timeline ({@link DrillReportPage}'s SVG): the last drill shown
+ *   with {@link #showDrill}, or a runbook that ran after it (a failover outside a drill, drawn from its own report);
+ *   404 before any</li>
  *   <li>{@code GET /products}, {@code GET /products/{id}}</li>
  *   <li>{@code POST /carts/{cart}/items?product=p1&quantity=2}, {@code GET /carts/{cart}}</li>
  *   <li>{@code POST /orders?cart={cart}}: 202 with the order id, or 503 "ordering is temporarily unavailable"</li>
@@ -43,6 +52,18 @@ public final class CommerceHttp implements AutoCloseable {
     private final HttpServer server;
     private final Commerce shop;
     private final Optional<PrometheusMeterRegistry> prometheus;
+    /** The last drill shown, and how many runbooks the facade had run when it was: a later runbook is newer news. */
+    private volatile ShownDrill lastDrill;
+
+    private record ShownDrill(DrillReport report, int runbooksThen, long seq) {
+    }
+
+    /**
+     * What {@code /timeline.svg} draws: a drill's report or a runbook's, under a key that changes with it; drawn only
+     * when asked for ({@code /status} needs the key, not the drawing).
+     */
+    private record Timeline(String key, String source, String title, java.util.function.Supplier<String> svg) {
+    }
 
     /**
      * A registry for {@link dev.cloudhop.failover.FailoverCloudBuilder#meterRegistry} that {@code /metrics} serves:
@@ -70,6 +91,16 @@ public final class CommerceHttp implements AutoCloseable {
         server.start();
     }
 
+    /**
+     * Shows {@code report} as the page's last failover timeline, until another drill is shown or a runbook runs
+     * after it. Thread-safe.
+     */
+    public void showDrill(DrillReport report) {
+        ShownDrill before = lastDrill;
+        lastDrill = new ShownDrill(java.util.Objects.requireNonNull(report, "report"), shop.cloud().failovers().size(),
+                before == null ? 1 : before.seq() + 1);
+    }
+
     /** Where it listens. */
     public URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
@@ -83,6 +114,13 @@ public final class CommerceHttp implements AutoCloseable {
             try {
                 if (path.equals("/") && method.equals("GET")) {
                     send(ex, 200, "text/html", PAGE);
+                } else if (path.equals("/timeline.svg") && method.equals("GET")) {
+                    Optional<Timeline> timeline = timeline();
+                    if (timeline.isPresent()) {
+                        send(ex, 200, "image/svg+xml", timeline.get().svg().get());
+                    } else {
+                        send(ex, 404, "text/plain", "no failover or drill yet");
+                    }
                 } else if (path.equals("/metrics") && method.equals("GET")) {
                     metrics(ex);
                 } else if (path.equals("/status")) {
@@ -144,10 +182,32 @@ public final class CommerceHttp implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The last failover's timeline: the last drill shown, unless a runbook ran since; empty before either. */
+    private Optional<Timeline> timeline() {
+        List<RunbookReport> runs = shop.cloud().failovers();
+        ShownDrill drill = lastDrill;
+        if (drill != null && runs.size() <= drill.runbooksThen()) {
+            DrillReport r = drill.report();
+            return Optional.of(new Timeline("drill-" + drill.seq(), "drill", "drill " + r.scenario() + ": " + r.description()
+                    + "; active site " + r.siteBefore() + " \u2192 " + r.siteAfter() + ", RTO " + r.rto().toMillis() + " ms, RPO "
+                    + r.rpoWrites() + " writes, " + r.failedCalls() + " of " + r.calls() + " client calls failed",
+                    () -> DrillReportPage.svg(r)));
+        }
+        if (runs.isEmpty()) {
+            return Optional.empty();
+        }
+        RunbookReport last = runs.get(runs.size() - 1);
+        return Optional.of(new Timeline("runbook-" + runs.size(), "runbook", "failover " + last.from() + " \u2192 " + last.to()
+                + (last.ok() ? " completed" : " FAILED") + " in " + last.took().toMillis() + " ms (" + last.reason() + "), started "
+                + last.started(), () -> DrillReportPage.svg(last)));
+    }
+
     /**
      * {@code {"active", "epoch", "ordering", "health": {site: {service: up}}, "deadLettered": {"count", "orders":
-     * [id]}}}, and with backup {@code "backup": {"site", "pending", "lagMillis", "latestRestorable"}};
-     * {@code "deadLettered"} holds an {@code "error"} instead while the queue cannot be read.
+     * [id]}, "timeline": {"key", "source", "title"} or null}}, and with backup {@code "backup": {"site", "pending",
+     * "lagMillis", "latestRestorable"}}; {@code "deadLettered"} holds an {@code "error"} instead while the queue cannot
+     * be read. {@code timeline.key} changes whenever {@code /timeline.svg} draws something else; {@code source} is
+     * {@code drill} or {@code runbook}.
      */
     private String status() {
         ObjectNode json = ShopJson.object().put("active", shop.cloud().activeSite()).put("epoch", shop.cloud().epoch())
@@ -162,6 +222,13 @@ public final class CommerceHttp implements AutoCloseable {
         shop.cloud().backup().map(b -> b.status()).ifPresent(b -> json.putObject("backup").put("site", b.site())
                 .put("pending", b.pending()).put("lagMillis", b.lag().toMillis())
                 .put("latestRestorable", b.latestRestorable().toString()));
+        Optional<Timeline> timeline = timeline();
+        if (timeline.isPresent()) {
+            json.putObject("timeline").put("key", timeline.get().key()).put("source", timeline.get().source())
+                    .put("title", timeline.get().title());
+        } else {
+            json.putNull("timeline");
+        }
         ObjectNode deadLettered = json.putObject("deadLettered");
         try {
             List<String> dead = shop.deadLetteredOrders();
@@ -211,17 +278,29 @@ public final class CommerceHttp implements AutoCloseable {
 
     private static final String PAGE = """
             <!doctype html>
-            <html><head><meta charset="utf-8"><title>Cloudhop shop</title>
-            <style>body{font-family:sans-serif;max-width:42em;margin:2em auto}li{margin:.3em 0}
-            #status{background:#f4f4f4;padding:.6em;font-family:monospace;white-space:pre-wrap}</style></head>
+            <html><head><meta charset="utf-8"><title>Cloudhop shop</title><link rel="icon" href="data:,">
+            <style>body{font-family:sans-serif;max-width:1040px;margin:2em auto;padding:0 1em}li{margin:.3em 0}
+            #status{background:#f4f4f4;padding:.6em;font-family:monospace;white-space:pre-wrap;font-size:.85em}
+            #live{border:1px solid #ccc;border-radius:6px;padding:.2em 1em 1em}
+            #active-site{font-size:1.4em;color:#1565c0}
+            #health{border-collapse:collapse;margin:.5em 0}#health th,#health td{border:1px solid #ddd;padding:3px 10px;text-align:center}
+            #health td.up{background:#e8f5e9;color:#2e7d32}#health td.down{background:#ffebee;color:#c62828;font-weight:bold}
+            #health tr.active th{color:#1565c0}
+            #timeline svg{max-width:100%;height:auto;border:1px solid #ddd}#timeline-title{font-size:.9em;color:#333}</style></head>
             <body><h1>Cloudhop shop</h1>
             <p>One application, three sites; it keeps selling when a site fails.</p>
             <h2>Catalog</h2><ul id="products"></ul>
             <h2>Order</h2><p id="order">Add a product to your cart, then check out.</p>
             <button onclick="checkout()">Check out</button>
+            <section id="live"><h2>Live state</h2>
+            <p>Active site: <strong id="active-site">?</strong> (epoch <span id="epoch">?</span>) &middot; <span id="ordering"></span></p>
+            <table id="health"><thead></thead><tbody></tbody></table>
+            <h3>Last failover</h3><p id="timeline-title">none yet</p><div id="timeline"></div>
+            <p id="updated"></p></section>
             <h2>Status</h2><div id="status"></div>
             <script>
             const cart = 'web-' + Math.random().toString(36).slice(2, 8);
+            let timelineKey = null;
             async function load() {
               const products = await (await fetch('/products')).json();
               document.getElementById('products').innerHTML = products.map(p =>
@@ -236,8 +315,61 @@ public final class CommerceHttp implements AutoCloseable {
               const r = await fetch(`/orders?cart=${cart}`, {method: 'POST'});
               document.getElementById('order').textContent = (r.ok ? 'Order accepted: ' : 'Sorry: ') + await r.text();
             }
+            function cell(row, tag, text, cls) {
+              const c = document.createElement(tag);
+              c.textContent = text;
+              if (cls) c.className = cls;
+              row.appendChild(c);
+              return c;
+            }
+            function showHealth(s) {
+              const sites = Object.keys(s.health);
+              const services = sites.length ? Object.keys(s.health[sites[0]]) : [];
+              const head = document.createElement('tr');
+              cell(head, 'th', 'site');
+              services.forEach(v => cell(head, 'th', v));
+              document.querySelector('#health thead').replaceChildren(head);
+              document.querySelector('#health tbody').replaceChildren(...sites.map(site => {
+                const row = document.createElement('tr');
+                row.dataset.site = site;
+                if (site === s.active) row.className = 'active';
+                cell(row, 'th', site === s.active ? site + ' (active)' : site);
+                services.forEach(v => {
+                  const up = s.health[site][v];
+                  const c = cell(row, 'td', up ? 'up' : 'down', up ? 'up' : 'down');
+                  c.dataset.service = v;
+                });
+                return row;
+              }));
+            }
+            async function showTimeline(t) {
+              if (!t) {
+                timelineKey = null;
+                document.getElementById('timeline-title').textContent = 'none yet';
+                document.getElementById('timeline').replaceChildren();
+                return;
+              }
+              if (t.key === timelineKey) return;
+              const r = await fetch('/timeline.svg');
+              if (!r.ok) return; // replaced meanwhile: the next refresh fetches the new one
+              // the server escapes every text it draws, so its SVG is markup the page can take as it is
+              document.getElementById('timeline').innerHTML = await r.text();
+              document.getElementById('timeline-title').textContent = t.title;
+              timelineKey = t.key;
+            }
             async function refresh() {
-              document.getElementById('status').textContent = JSON.stringify(await (await fetch('/status')).json(), null, 1);
+              try {
+                const s = await (await fetch('/status')).json();
+                document.getElementById('active-site').textContent = s.active;
+                document.getElementById('epoch').textContent = s.epoch;
+                document.getElementById('ordering').textContent = s.ordering;
+                showHealth(s);
+                await showTimeline(s.timeline);
+                document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+                document.getElementById('status').textContent = JSON.stringify(s, null, 1);
+              } catch (e) {
+                document.getElementById('updated').textContent = 'the shop does not answer: ' + e.message;
+              }
             }
             load(); setInterval(refresh, 1000);
             </script></body></html>

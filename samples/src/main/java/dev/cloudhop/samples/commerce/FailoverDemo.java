@@ -52,6 +52,7 @@ public final class FailoverDemo {
                         new Drill.Options(4, Duration.ofMillis(10), Duration.ofSeconds(2), Duration.ofSeconds(4),
                                 Duration.ofSeconds(2), true));
                 DrillOutput.print(region);
+                http.showDrill(region); // the page's "last failover" timeline
                 cloud.config().dns().ifPresent(d -> say("DNS %s -> %s", d.record(), cloud.rawSite(d.sites().get(0)).dns()
                         .get(d.zone(), d.record(), RecordType.A).orElseThrow().values()));
 
@@ -70,6 +71,7 @@ public final class FailoverDemo {
                 say("catalog during the outage served %d products; ordering said: %s", catalogDuring[0],
                         traffic2.firstRejection().map(m -> "\"" + m + "\"").orElse("(no order was refused)"));
                 DrillOutput.print(queue);
+                http.showDrill(queue);
 
                 Path out = Path.of("target", "drill-reports.json");
                 Path page = DrillOutput.write(out, List.of(region, queue));

@@ -98,6 +98,7 @@ public final class CrossCloudDemo {
                         traffic1, new Drill.Options(4, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(6),
                                 Duration.ofSeconds(2), false));
                 DrillOutput.print(d1);
+                http.showDrill(d1); // the page's "last failover" timeline
 
                 say("drill 2: whole-cloud outage -- with azure still down, LocalStack is frozen (SIGSTOP): every AWS call hangs");
                 OrderTraffic traffic2 = new OrderTraffic(shop, Long.MAX_VALUE, Duration.ofSeconds(30));
@@ -110,6 +111,7 @@ public final class CrossCloudDemo {
                         traffic2, new Drill.Options(4, Duration.ofMillis(50), Duration.ofSeconds(2), Duration.ofSeconds(6),
                                 Duration.ofSeconds(3), true));
                 DrillOutput.print(d2);
+                http.showDrill(d2);
                 checker.shutdown();
                 checker.awaitTermination(20, TimeUnit.SECONDS);
                 say("DNS after each switch (dig asks BIND directly; Route 53 is read through the AWS API):");

@@ -110,6 +110,36 @@ class CommerceHttpTest {
     }
 
     @Test
+    void theTimelineIsTheLastDrillShownUntilARunbookRunsAfterIt() throws Exception {
+        assertThat(call("GET", "/timeline.svg").statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(call("GET", "/status").body()).get("timeline").isNull()).isTrue();
+
+        var moved = cloud.failover("aws");
+        HttpResponse<String> svg = call("GET", "/timeline.svg");
+        assertThat(svg.statusCode()).isEqualTo(200);
+        assertThat(svg.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+        assertThat(svg.body()).startsWith("<svg ").contains("data-step=\"redirect\"");
+        JsonNode first = JSON.readTree(call("GET", "/status").body()).get("timeline");
+        assertThat(first.get("source").asText()).isEqualTo("runbook");
+        assertThat(first.get("title").asText()).startsWith("failover azure \u2192 aws");
+
+        dev.cloudhop.failover.drill.DrillReport drill = new dev.cloudhop.failover.drill.DrillReport("region-outage",
+                "every service of azure <unavailable> & more", "azure", "aws", Duration.ofMillis(30), Duration.ofMillis(200), 0,
+                10, 2, List.of(), List.of(moved), Map.of(), List.of(), Duration.ofSeconds(1));
+        http.showDrill(drill);
+        JsonNode second = JSON.readTree(call("GET", "/status").body()).get("timeline");
+        assertThat(second.get("source").asText()).isEqualTo("drill");
+        assertThat(second.get("key").asText()).isNotEqualTo(first.get("key").asText());
+        assertThat(call("GET", "/timeline.svg").body()).contains("class=\"mark fault\"")
+                .doesNotContain("<unavailable>");
+
+        cloud.failback();
+        JsonNode third = JSON.readTree(call("GET", "/status").body()).get("timeline");
+        assertThat(third.get("source").asText()).as("a runbook after the drill is the newer failover").isEqualTo("runbook");
+        assertThat(third.get("title").asText()).startsWith("failover aws \u2192 azure");
+    }
+
+    @Test
     void metricsAnswers404SayingWhyWhenTheFacadeHasNoPrometheusRegistry() throws Exception {
         HttpResponse<String> metrics = call("GET", "/metrics");
         assertThat(metrics.statusCode()).isEqualTo(404);
