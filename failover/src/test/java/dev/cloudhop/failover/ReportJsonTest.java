@@ -126,6 +126,7 @@ class ReportJsonTest {
         assertThat(runbook.redirected()).contains(Duration.ofMillis(150));
         assertThat(JSON.readTree(report.toJson()).get("frontDoorRtoMs").decimalValue()).isEqualByComparingTo("860.0");
         assertThat(report.summary()).contains("RTO: 400 ms (data plane), 860 ms (front door: compute and DNS)");
+        assertThat(dev.cloudhop.failover.drill.DrillReportPage.html(report)).contains("RTO (data plane)", "front door", "860 ms");
         DrillReport without = new DrillReport("x", "d", "azure", "azure", null, Duration.ZERO, 0, 0, 0, List.of(), List.of(),
                 Map.of(), List.of(), Duration.ZERO);
         assertThat(without.frontDoorRto()).isEmpty();

@@ -219,7 +219,8 @@ public final class DrillReportPage {
                 .append("</h2>\n<p class=\"description\">").append(esc(r.description())).append("</p>\n<dl class=\"figures\">");
         figure(sb, "active site", r.siteBefore() + " \u2192 " + r.siteAfter());
         figure(sb, "detection", r.detection() == null ? "none" : ms(r.detection()));
-        figure(sb, "RTO", ms(r.rto()));
+        figure(sb, r.frontDoorRto().isPresent() ? "RTO (data plane)" : "RTO", ms(r.rto()));
+        r.frontDoorRto().ifPresent(d -> figure(sb, "front door", ms(d)));
         figure(sb, "RPO", r.rpoWrites() + (r.rpoWrites() == 1 ? " write" : " writes"));
         figure(sb, "failed calls", r.failedCalls() + " of " + r.calls());
         figure(sb, "took", ms(r.took()));
