@@ -84,7 +84,7 @@ class FleetReplicationCrashTest {
         return missing;
     }
 
-    /** {@code rclone check} of two directories: its summary line; empty when rclone is not installed. */
+    /** {@code rclone check} of two directories: its summary line. */
     private static java.util.Optional<String> rcloneCheck(Path a, Path b) throws InterruptedException {
         try {
             Process p = new ProcessBuilder("rclone", "--config", "/dev/null", "check", a.toString(), b.toString())
@@ -95,7 +95,8 @@ class FleetReplicationCrashTest {
             return java.util.Optional.of(out.lines().filter(l -> l.contains("differences found")).findFirst()
                     .orElse(out.strip()));
         } catch (IOException e) {
-            return java.util.Optional.empty(); // rclone is a Debian package; the file check above holds without it
+            throw new AssertionError("rclone, the independent checker, cannot run: bin/lib/install-emulators.sh installs it "
+                    + "(Debian package rclone)", e);
         }
     }
 }
