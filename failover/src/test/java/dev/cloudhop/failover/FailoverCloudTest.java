@@ -282,6 +282,38 @@ class FailoverCloudTest {
         }
 
         @Test
+        void aMoveStopsWhenClientsMoveAwayFromItsTargetSoNothingIsStrandedThere() throws Exception {
+            Stranded st = strandedAtAws("10 s", 400);
+            Fixture f = st.f();
+            FailoverCloud cloud = st.cloud();
+            // each message the sweep moves to azure takes 20 ms: 400 with 4 movers take about 2 s
+            cloud.switchboard().inject("azure", Service.QUEUE, "send", Fault.latency(Duration.ofMillis(20)));
+            f.clock.advance(Duration.ofSeconds(10));
+            cloud.probeNow(); // the sweep starts moving aws' messages to azure, on the merger's thread
+            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (cloud.rawSite("azure").queues().approximateDepth("orders") == 0 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(cloud.rawSite("azure").queues().approximateDepth("orders")).as("the move has begun").isPositive();
+
+            assertThat(cloud.failover("onprem").ok()).isTrue();
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(30))).isTrue();
+            cloud.switchboard().clear("azure");
+
+            long azure = cloud.rawSite("azure").queues().approximateDepth("orders");
+            long aws = cloud.rawSite("aws").queues().approximateDepth("orders");
+            long onprem = cloud.rawSite("onprem").queues().approximateDepth("orders");
+            assertThat(azure + aws + onprem).as("azure %d, aws %d, onprem %d", azure, aws, onprem).isEqualTo(400);
+            assertThat(aws).as("the move to azure stopped at the fence, leaving the rest at aws for the next sweep")
+                    .isPositive();
+            assertThat(azure).as("at most the sends under way when the move stopped (one per mover) reach azure after it")
+                    .isLessThanOrEqualTo(4);
+            sweepAfter(Duration.ofSeconds(10), f, cloud);
+            assertThat(cloud.rawSite("onprem").queues().approximateDepth("orders")).as("the next sweep brings the rest")
+                    .isEqualTo(400);
+        }
+
+        @Test
         void aMergeIntervalOfZeroTurnsTheSweepOff() throws Exception {
             Stranded st = strandedAtAws("0 s", 1);
             Fixture f = st.f();

@@ -197,6 +197,14 @@ public final class QueueMerger implements AutoCloseable {
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     ReceivedMessage m = batch.get(i);
+                    if (!stillTarget(to)) {
+                        // clients are moving (or have moved) elsewhere: what is left stays for the runbook's replay or
+                        // the next sweep, which move it to the new active site instead of stranding it at this one
+                        release(from, q, batch.subList(i, batch.size()));
+                        LOG.info("move of queue {} from site {} to site {} stopped: {} is no longer where clients go", q,
+                                from.id(), to.id(), to.id());
+                        return;
+                    }
                     try {
                         to.queues().send(q, resend(m, to.id() + "#" + active.epoch()));
                         from.queues().ack(q, m.receipt());
@@ -211,6 +219,14 @@ public final class QueueMerger implements AutoCloseable {
             LOG.info("move of queue {} from site {} to site {} stopped (queue.send/ack): {}; the rest moves later", q,
                     from.id(), to.id(), e.toString());
         }
+    }
+
+    /**
+     * Whether a move may still deliver to {@code to}: it is the active site and no runbook is switching away from it.
+     * A runbook's own replay (after its redirect) moves to the site it made active.
+     */
+    private boolean stillTarget(InterceptedSite to) {
+        return !active.closed() && !active.switching() && to.id().equals(active.site());
     }
 
     /** Whether any known queue at {@code site} holds messages (so a sweep of an empty site costs no settle). */
