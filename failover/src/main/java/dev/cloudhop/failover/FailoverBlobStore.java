@@ -114,7 +114,19 @@ final class FailoverBlobStore implements BlobStore {
      * write may be retried and a failover it triggered moved the key's writes elsewhere; otherwise throws {@code e}.
      */
     private InterceptedSite retrySite(InterceptedSite site, String key, Object what, boolean retryable, CloudException e) {
-        if (!siteProblem(e) || !retryable || !router.awaitRedirect(site.id(), key)) {
+        if (!siteProblem(e) || !retryable) {
+            throw e;
+        }
+        // the attempt at site is over: while the write waits for the redirect it is under way nowhere, so a runbook's
+        // settle (which runs before the redirect) must not wait for it
+        active.writeDone();
+        boolean moved;
+        try {
+            moved = router.awaitRedirect(site.id(), key);
+        } finally {
+            active.resumeWrite(); // in flight again, as the caller's writeDone() expects
+        }
+        if (!moved) {
             throw e;
         }
         InterceptedSite next = router.writeSite(key);

@@ -5,7 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cloudhop.failover.runbook.RunbookContext;
 import dev.cloudhop.failover.runbook.RunbookStep;
+import dev.cloudhop.api.blob.BlobContent;
+import dev.cloudhop.api.blob.BlobId;
+import dev.cloudhop.failover.drill.Fault;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import org.awaitility.Awaitility;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +121,32 @@ class RunbookStepsTest {
         RunbookReport.Step dns = step(report, "switch-dns");
         assertThat(provision.end()).isLessThanOrEqualTo(dns.at());
         assertThat(dns.end()).isLessThanOrEqualTo(redirect.at());
+    }
+
+    @Test
+    void settlingWaitsForWritesAlreadyUnderWayAtTheSiteBeingLeftAndCountsThemInTheRpo() {
+        try (Fixture f = new Fixture(Fixture.failoverWith("replication.rpo-budget = 5 s")); FailoverCloud cloud = f.facade()) {
+            BlobId id = BlobId.of("orders", "o-1.json");
+            cloud.blobs().createContainer("orders");
+            // azure takes 1.5 s to acknowledge the write: it is under way when azure is found down and the runbook fences
+            cloud.switchboard().inject("azure", Service.BLOB, "put", Fault.latency(Duration.ofMillis(1500)));
+            CompletableFuture<Void> put = CompletableFuture.runAsync(() -> cloud.blobs().put(id, BlobContent.ofUtf8("order")));
+            Awaitility.await("the write under way").pollDelay(Duration.ofMillis(200)).atMost(Duration.ofSeconds(1))
+                    .until(() -> !put.isDone());
+            for (int i = 0; i < 3; i++) {
+                cloud.health().callFailed("azure", Service.BLOB, "test: azure found down"); // an unplanned failover
+            }
+            Awaitility.await("the automatic failover").atMost(Duration.ofSeconds(10)).until(() -> cloud.failovers().size() == 1);
+            assertThat(cloud.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            put.join(); // azure acknowledged it
+
+            RunbookReport report = cloud.failovers().get(0);
+            assertThat(report.ok()).isTrue();
+            assertThat(step(report, "settle-replication").end()).as("the settle waited for the write's acknowledgement")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+            assertThat(report.unreplicatedWrites()).as("acknowledged at azure, which is down: not at aws when clients moved")
+                    .isEqualTo(1);
+        }
     }
 
     @Test

@@ -143,6 +143,14 @@ public final class ActiveSite {
         }
     }
 
+    /**
+     * An admitted write that stepped out with {@link #writeDone()} while it waited for clients to be redirected (its
+     * attempt at the old site had failed) is under way again, at the new site; it still ends with {@link #writeDone()}.
+     */
+    public void resumeWrite() {
+        writesInFlight.incrementAndGet();
+    }
+
     /** An admitted write is done (acknowledged or failed). */
     public void writeDone() {
         if (writesInFlight.decrementAndGet() == 0 && switching) {
@@ -161,6 +169,11 @@ public final class ActiveSite {
     public boolean pauseWrites(Duration max) {
         switching(true);
         return awaitUntil(() -> writesInFlight.get() == 0, max);
+    }
+
+    /** Blob writes admitted and not yet done. */
+    public int writesInFlight() {
+        return writesInFlight.get();
     }
 
     /** Throws {@link IllegalStateException} once the facade is closed (the {@code Cloud.close()} contract). */
