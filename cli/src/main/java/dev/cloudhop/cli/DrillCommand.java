@@ -22,13 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -198,64 +192,25 @@ final class DrillCommand implements Callable<Integer> {
 
     private static DrillReport run(FailoverCloud cloud, Drill.Scenario s, Drill.Workload w, Drill.Options o, Progress progress)
             throws InterruptedException {
-        ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-        AutoCloseable subscription = cloud.events().subscribe(e -> {
-            String line = null;
+        long totalS = Math.max(1, o.before().plus(o.faultFor()).plus(o.after()).toSeconds());
+        long t0 = System.nanoTime();
+        return progress.follow(cloud, "cloudhop-drill", e -> {
             if (e instanceof FailoverEvent.SiteHealthChanged h) {
-                line = h.site() + " " + h.service().key() + (h.up() ? " up" : " DOWN")
+                return h.site() + " " + h.service().key() + (h.up() ? " up" : " DOWN")
                         + (h.reason().isEmpty() ? "" : " (" + h.reason() + ")");
             } else if (e instanceof FailoverEvent.FailoverStarted f) {
-                line = "failover " + f.from() + " -> " + f.to() + " started: " + f.reason();
+                return "failover " + f.from() + " -> " + f.to() + " started: " + f.reason();
             } else if (e instanceof FailoverEvent.RunbookStepCompleted st) {
-                line = String.format(Locale.ROOT, "  %-6s %-20s %8s  %s", st.ok() ? "ok" : "FAILED", st.step(),
-                        st.took().toMillis() + " ms", st.detail());
+                return Progress.step(st);
             } else if (e instanceof FailoverEvent.ActiveSiteChanged a) {
-                line = "clients now go to " + a.to() + " (epoch " + a.epoch() + ")";
+                return "clients now go to " + a.to() + " (epoch " + a.epoch() + ")";
             } else if (e instanceof FailoverEvent.FaultChanged f) {
-                line = (f.on() ? "fault on: " + f.fault() : "fault cleared") + " at " + f.site()
+                return (f.on() ? "fault on: " + f.fault() : "fault cleared") + " at " + f.site()
                         + (f.service() == null ? "" : " " + f.service().key());
             }
-            if (line != null) {
-                lines.add(line);
-            }
-        });
-        long totalMs = o.before().plus(o.faultFor()).plus(o.after()).toMillis();
-        long t0 = System.nanoTime();
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cloudhop-drill");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<DrillReport> report = worker.submit(() -> Drill.run(cloud, s, w, o));
-            while (true) {
-                for (String l; (l = lines.poll()) != null; ) {
-                    progress.line(l);
-                }
-                try {
-                    DrillReport r = report.get(250, TimeUnit.MILLISECONDS);
-                    for (String l; (l = lines.poll()) != null; ) {
-                        progress.line(l);
-                    }
-                    progress.done();
-                    return r;
-                } catch (TimeoutException e) {
-                    long elapsed = (System.nanoTime() - t0) / 1_000_000;
-                    progress.update("drill", Math.min(elapsed / 1000, totalMs / 1000), Math.max(1, totalMs / 1000), "s",
-                            "active " + cloud.activeSite());
-                } catch (ExecutionException e) {
-                    progress.done();
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            worker.shutdownNow();
-            try {
-                subscription.close();
-            } catch (Exception ignored) {
-                // the facade is closed right after
-            }
-        }
+            return null;
+        }, () -> Drill.run(cloud, s, w, o), 250, () -> progress.update("drill",
+                Math.min((System.nanoTime() - t0) / 1_000_000_000, totalS), totalS, "s", "active " + cloud.activeSite()));
     }
 
     private static void write(Path file, String json) {

@@ -1,7 +1,6 @@
 package dev.cloudhop.cli;
 
 import dev.cloudhop.failover.FailoverCloud;
-import dev.cloudhop.failover.RunbookReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -31,20 +30,8 @@ final class FailbackCommand implements Callable<Integer> {
         Deployment d = Deployment.load(file);
         String primary = d.requireFailover("failback").priority().get(0);
         try (FailoverCloud cloud = d.openOperator()) {
-            RunbookRun.probe(cloud);
-            if (cloud.activeSite().equals(primary)) {
-                out.println(primary + " (the primary) is already the active site (epoch " + cloud.epoch() + "); nothing to do");
-                out.flush();
-                return 0;
-            }
-            int steps = RunbookRun.plan(cloud, "failback", primary, out);
-            if (options.dryRun) {
-                out.println("dry run: nothing changed");
-                out.flush();
-                return 0;
-            }
-            RunbookReport report = RunbookRun.run(cloud, primary, steps, cloud::failback, new Progress(out, options.progress));
-            return RunbookRun.outcome(report, "failback", out, spec.commandLine().getErr());
+            return RunbookRun.move(cloud, "failback", primary, primary + " (the primary) is already the active site",
+                    options, cloud::failback, out, spec.commandLine().getErr());
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.cloudhop.cli;
 
 import dev.cloudhop.failover.FailoverCloud;
-import dev.cloudhop.failover.RunbookReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -42,20 +41,8 @@ final class FailoverCommand implements Callable<Integer> {
                 throw new CliException("--to " + to + ": site is not in failover.priority " + cloud.siteIds()
                         + " of " + d.source());
             }
-            RunbookRun.probe(cloud);
-            if (cloud.activeSite().equals(to)) {
-                out.println(to + " is already the active site (epoch " + cloud.epoch() + "); nothing to do");
-                out.flush();
-                return 0;
-            }
-            int steps = RunbookRun.plan(cloud, "failover", to, out);
-            if (options.dryRun) {
-                out.println("dry run: nothing changed");
-                out.flush();
-                return 0;
-            }
-            RunbookReport report = RunbookRun.run(cloud, to, steps, () -> cloud.failover(to), new Progress(out, options.progress));
-            return RunbookRun.outcome(report, "failover", out, spec.commandLine().getErr());
+            return RunbookRun.move(cloud, "failover", to, to + " is already the active site", options,
+                    () -> cloud.failover(to), out, spec.commandLine().getErr());
         }
     }
 }

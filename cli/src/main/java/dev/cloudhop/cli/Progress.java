@@ -1,7 +1,19 @@
 package dev.cloudhop.cli;
 
+import dev.cloudhop.failover.FailoverCloud;
+import dev.cloudhop.failover.event.FailoverEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Progress of long work: on a terminal one bar redrawn in place ({@code [#####.....] 3/11 steps, 120 writes left,
@@ -37,6 +49,61 @@ final class Progress {
     Progress(PrintWriter out, Mode mode) {
         this.out = out;
         this.bar = mode.bar();
+    }
+
+    /**
+     * Runs {@code work} (a runbook or a drill) on its own thread and follows it from this one: a line per facade event
+     * that {@code describe} turns into text (null: not shown; called on the facade's thread), and {@code tick} every
+     * {@code tickMs} to update the bar. Returns what the work returned; its runtime exception is rethrown.
+     */
+    <T> T follow(FailoverCloud cloud, String thread, Function<FailoverEvent, String> describe, Callable<T> work,
+                 long tickMs, Runnable tick) throws InterruptedException {
+        ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+        AutoCloseable subscription = cloud.events().subscribe(e -> {
+            String text = describe.apply(e);
+            if (text != null) {
+                lines.add(text);
+            }
+        });
+        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, thread);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<T> result = worker.submit(work);
+            while (true) {
+                for (String l; (l = lines.poll()) != null; ) {
+                    line(l);
+                }
+                try {
+                    T r = result.get(tickMs, TimeUnit.MILLISECONDS);
+                    for (String l; (l = lines.poll()) != null; ) {
+                        line(l);
+                    }
+                    done();
+                    return r;
+                } catch (TimeoutException e) {
+                    tick.run();
+                } catch (ExecutionException e) {
+                    done();
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            worker.shutdownNow();
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // the facade is closed right after
+            }
+        }
+    }
+
+    /** A finished runbook step as one line. */
+    static String step(FailoverEvent.RunbookStepCompleted s) {
+        return String.format(Locale.ROOT, "  %-6s %-20s %8s  %s", s.ok() ? "ok" : "FAILED", s.step(),
+                s.took().toMillis() + " ms", s.detail());
     }
 
     /** A line of output (above the bar, which is redrawn after it). */

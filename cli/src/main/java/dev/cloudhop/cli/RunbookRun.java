@@ -8,12 +8,6 @@ import dev.cloudhop.failover.event.FailoverEvent;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -27,8 +21,32 @@ final class RunbookRun {
     private RunbookRun() {
     }
 
+    /**
+     * The whole of {@code cloudhop failover} and {@code failback} once the target is known: probe, nothing to do if
+     * {@code to} is already active, the plan, then (unless a dry run) the run with progress and its outcome.
+     *
+     * @param already what to say when {@code to} is already the active site
+     * @return the exit code
+     */
+    static int move(FailoverCloud cloud, String verb, String to, String already, RunbookOptions options,
+                    Supplier<RunbookReport> action, PrintWriter out, PrintWriter err) throws InterruptedException {
+        probe(cloud);
+        if (cloud.activeSite().equals(to)) {
+            out.println(already + " (epoch " + cloud.epoch() + "); nothing to do");
+            out.flush();
+            return 0;
+        }
+        int steps = plan(cloud, verb, to, out);
+        if (options.dryRun) {
+            out.println("dry run: nothing changed");
+            out.flush();
+            return 0;
+        }
+        return outcome(run(cloud, to, steps, action, new Progress(out, options.progress)), verb, out, err);
+    }
+
     /** Probes enough rounds that an outage of the active site is known before the plan (planned or not) is made. */
-    static void probe(FailoverCloud cloud) {
+    private static void probe(FailoverCloud cloud) {
         int rounds = cloud.config().probe().toleratedFailures() + 1;
         for (int i = 0; i < rounds; i++) {
             cloud.probeNow();
@@ -40,7 +58,7 @@ final class RunbookRun {
      *
      * @return how many steps are expected to run
      */
-    static int plan(FailoverCloud cloud, String verb, String to, PrintWriter out) {
+    private static int plan(FailoverCloud cloud, String verb, String to, PrintWriter out) {
         FailoverConfig c = cloud.config();
         String from = cloud.activeSite();
         boolean planned = cloud.health().allUp(from, c.criticalServices());
@@ -89,64 +107,29 @@ final class RunbookRun {
      *
      * @return the report
      */
-    static RunbookReport run(FailoverCloud cloud, String to, int total, Supplier<RunbookReport> action, Progress progress)
+    private static RunbookReport run(FailoverCloud cloud, String to, int total, Supplier<RunbookReport> action, Progress progress)
             throws InterruptedException {
         AtomicInteger done = new AtomicInteger();
-        java.util.concurrent.ConcurrentLinkedQueue<String> lines = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        AutoCloseable subscription = cloud.events().subscribe(e -> {
+        progress.update("runbook", 0, total, "steps", "");
+        return progress.follow(cloud, "cloudhop-runbook", e -> {
             if (e instanceof FailoverEvent.RunbookStepCompleted s) {
                 done.incrementAndGet();
-                lines.add(String.format(Locale.ROOT, "  %-6s %-20s %8s  %s", s.ok() ? "ok" : "FAILED", s.step(),
-                        s.took().toMillis() + " ms", s.detail()));
+                return Progress.step(s);
             } else if (e instanceof FailoverEvent.FailoverStarted s) {
-                lines.add("started: " + s.reason());
+                return "started: " + s.reason();
             } else if (e instanceof FailoverEvent.ActiveSiteChanged a) {
-                lines.add("  clients now go to " + a.to() + " (epoch " + a.epoch() + ")");
+                return "  clients now go to " + a.to() + " (epoch " + a.epoch() + ")";
             }
+            return null;
+        }, action::get, 200, () -> {
+            int backlog = cloud.replicationBacklog(to);
+            progress.update("runbook", done.get(), Math.max(total, done.get()), "steps",
+                    backlog > 0 ? backlog + " writes left to " + to : "");
         });
-        ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "cloudhop-runbook");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            Future<RunbookReport> report = worker.submit(action::get);
-            progress.update("runbook", 0, total, "steps", "");
-            while (true) {
-                for (String l; (l = lines.poll()) != null; ) {
-                    progress.line(l);
-                }
-                try {
-                    RunbookReport r = report.get(200, TimeUnit.MILLISECONDS);
-                    for (String l; (l = lines.poll()) != null; ) {
-                        progress.line(l);
-                    }
-                    progress.done();
-                    return r;
-                } catch (TimeoutException e) {
-                    for (String l; (l = lines.poll()) != null; ) {
-                        progress.line(l);
-                    }
-                    int backlog = cloud.replicationBacklog(to);
-                    progress.update("runbook", done.get(), Math.max(total, done.get()), "steps",
-                            backlog > 0 ? backlog + " writes left to " + to : "");
-                } catch (ExecutionException e) {
-                    progress.done();
-                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-                }
-            }
-        } finally {
-            worker.shutdownNow();
-            try {
-                subscription.close();
-            } catch (Exception ignored) {
-                // the facade is closed right after
-            }
-        }
     }
 
     /** The outcome, one line; then the failed step's detail. */
-    static int outcome(RunbookReport r, String verb, PrintWriter out, PrintWriter err) {
+    private static int outcome(RunbookReport r, String verb, PrintWriter out, PrintWriter err) {
         String line = verb + " " + r.from() + " -> " + r.to() + ": " + (r.ok() ? "ok" : "FAILED") + ", epoch " + r.epoch()
                 + ", took " + r.took().toMillis() + " ms, unreplicated writes " + r.unreplicatedWrites();
         if (r.ok()) {

@@ -290,11 +290,7 @@ class FailoverCloudTest {
             cloud.switchboard().inject("azure", Service.QUEUE, "send", Fault.latency(Duration.ofMillis(20)));
             f.clock.advance(Duration.ofSeconds(10));
             cloud.probeNow(); // the sweep starts moving aws' messages to azure, on the merger's thread
-            long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (cloud.rawSite("azure").queues().approximateDepth("orders") == 0 && System.nanoTime() < until) {
-                Thread.sleep(10);
-            }
-            assertThat(cloud.rawSite("azure").queues().approximateDepth("orders")).as("the move has begun").isPositive();
+            await(() -> cloud.rawSite("azure").queues().approximateDepth("orders") > 0, "the move has begun");
 
             assertThat(cloud.failover("onprem").ok()).isTrue();
             assertThat(cloud.awaitIdle(Duration.ofSeconds(30))).isTrue();
