@@ -53,7 +53,9 @@ public final class SoakBenchmark {
         long seed = args.length > 2 ? Long.parseLong(args[2]) : System.currentTimeMillis() % 100_000;
         System.out.printf(Locale.ROOT, "soak: %s of traffic, detection %s, seed %d (rerun: bin/bench soak %s %s %d)%n",
                 duration, detection, seed, args.length > 0 ? args[0] : "10m", detection, seed);
-        try (EmulatedSites env = EmulatedSites.start(EmulatedSites.Aws.LOCALSTACK)) {
+        boolean durable = Boolean.getBoolean("soak.durableAzurite");
+        System.out.println("azurite: " + (durable ? "durable (-Dsoak.durableAzurite=true)" : "in memory"));
+        try (EmulatedSites env = EmulatedSites.start(EmulatedSites.Aws.LOCALSTACK, durable)) {
             Path config = env.config(new Tuning(detection, "default").apply(EmulatedSites.failoverSection("manual")));
             ProviderRegistry providers = ProviderRegistry.discover();
             CloudhopConfig cfg = CloudhopConfig.load(config, Map.of(), providers);
@@ -90,6 +92,13 @@ public final class SoakBenchmark {
         System.out.printf(Locale.ROOT, "phi of azure queue: p99.9 %.2f  max %.2f%n", jitter.phiPct(Service.QUEUE, 99.9),
                 jitter.phiPct(Service.QUEUE, 100));
         System.out.println("thresholds the soak crossed (a false alarm each): " + jitter.crossed(new double[] {1, 2, 3, 4, 5, 6, 8}));
+        StringBuilder perMinute = new StringBuilder();
+        List<Integer> buckets = r.callsPer100ms();
+        for (int i = 0; i < buckets.size(); i += 600) {
+            perMinute.append(perMinute.length() == 0 ? "" : " ")
+                    .append(buckets.subList(i, Math.min(buckets.size(), i + 600)).stream().mapToInt(Integer::intValue).sum());
+        }
+        System.out.println("client calls per minute (a healthy primary keeps its pace): " + perMinute);
         r.workload().forEach((k, v) -> System.out.println(k + ": " + v));
         r.timeline().stream().filter(e -> e.what().contains(" DOWN") || e.what().startsWith("failover"))
                 .limit(20).forEach(e -> System.out.printf(Locale.ROOT, "  %8.0f ms  %s%n", e.at().toNanos() / 1e6, e.what()));

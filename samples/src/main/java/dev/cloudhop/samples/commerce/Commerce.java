@@ -323,6 +323,24 @@ public final class Commerce implements AutoCloseable {
         return duplicateDeliveries.get();
     }
 
+    /**
+     * Orders waiting in each site's own order queue (approximate depths, read from the sites directly): where an order
+     * acknowledged and not yet processed is, late rather than lost. A site that does not answer shows -1.
+     */
+    public Map<String, Long> queuedBySite() {
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String site : cloud.siteIds()) {
+            long depth;
+            try {
+                depth = cloud.rawSite(site).queues().approximateDepth(ORDER_QUEUE);
+            } catch (RuntimeException e) {
+                depth = -1;
+            }
+            out.put(site, depth);
+        }
+        return out;
+    }
+
     /** Orders not yet processed: queued at the active site plus captured. */
     public long backlog() {
         return cloud.queues().approximateDepth(ORDER_QUEUE);

@@ -26,7 +26,7 @@ public final class OrderTraffic implements Drill.Workload {
     /**
      * @param shop         the application
      * @param limit        stop submitting after this many orders (calls then do nothing); Long.MAX_VALUE for none
-     * @param drainTimeout how long verify() waits for the backlog to be processed
+     * @param drainTimeout how long verify() waits for processing to move on before it counts what is left as lost
      */
     public OrderTraffic(Commerce shop, long limit, Duration drainTimeout) {
         this.shop = shop;
@@ -69,17 +69,25 @@ public final class OrderTraffic implements Drill.Workload {
     }
 
     /**
-     * Waits up to {@code drain} for every acknowledged order to be processed, then counts. An order
-     * stranded on a site that is still down counts as lost until that site returns: verify again then.
+     * Waits for every acknowledged order to be processed, as long as processing goes on: it gives up once no order has
+     * been processed for {@code drain} (so a backlog that the workers are still working off is waited for, and one that
+     * is stuck is not), then counts. An order stranded on a site that is still down counts as lost until that site
+     * returns: verify again then. {@code ordersQueued} says where the unprocessed ones wait, site by site.
      */
     public Map<String, Object> verify(Duration drain) {
-        long deadline = System.nanoTime() + drain.toNanos();
-        while (System.nanoTime() < deadline && !allProcessed()) {
+        long lastProgress = System.nanoTime();
+        long processed = processedNow();
+        while (processed < acknowledged.size() && System.nanoTime() - lastProgress < drain.toNanos()) {
             try {
                 Thread.sleep(50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
+            }
+            long now = processedNow();
+            if (now > processed) {
+                processed = now;
+                lastProgress = System.nanoTime();
             }
         }
         Map<String, Long> counts = shop.processedCounts();
@@ -94,12 +102,15 @@ public final class OrderTraffic implements Drill.Workload {
         out.put("ordersProcessedTwice", duplicated);
         out.put("ordersRejectedReducedFunctionality", rejected.get());
         out.put("duplicateDeliveriesAbsorbed", shop.duplicateDeliveries());
+        if (lost > 0) {
+            out.put("ordersQueued", shop.queuedBySite());
+        }
         return out;
     }
 
-    private boolean allProcessed() {
+    private long processedNow() {
         Map<String, Long> counts = shop.processedCounts();
         Set<String> onRecord = shop.foundOnRecord();
-        return acknowledged.stream().allMatch(id -> counts.containsKey(id) || onRecord.contains(id));
+        return acknowledged.stream().filter(id -> counts.containsKey(id) || onRecord.contains(id)).count();
     }
 }

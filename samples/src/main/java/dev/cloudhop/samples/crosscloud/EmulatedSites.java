@@ -113,7 +113,17 @@ public final class EmulatedSites implements AutoCloseable {
      *                               {@code bin/demo} install everything)
      */
     public static EmulatedSites start(Aws awsKind) {
-        CompletableFuture<AzuriteServer> azurite = async(AzuriteServer::startDurable);
+        return start(awsKind, true);
+    }
+
+    /**
+     * As {@link #start(Aws)}, with Azurite's data on disk ({@code durable}, so that Azurite itself survives a
+     * {@code SIGKILL}) or in memory. Durable Azurite saves its whole metadata database every few seconds, a pause of its
+     * event loop that grows with every blob written; a long soak that never kills Azurite runs it in memory, so that
+     * the primary stays as healthy in its tenth minute as in its first.
+     */
+    public static EmulatedSites start(Aws awsKind, boolean durableAzure) {
+        CompletableFuture<AzuriteServer> azurite = async(durableAzure ? AzuriteServer::startDurable : AzuriteServer::start);
         CompletableFuture<EmulatorServer> aws = async(() -> awsKind == Aws.LOCALSTACK ? LocalStackServer.start() : MotoServer.start());
         CompletableFuture<BindServer> bind = async(BindServer::start);
         CompletableFuture<SshdServer> sshd = async(SshdServer::start);
