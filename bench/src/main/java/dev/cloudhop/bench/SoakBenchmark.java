@@ -170,19 +170,29 @@ public final class SoakBenchmark {
                 if (kind < 4) {
                     int ms = 20 + random.nextInt(61);
                     spikes++;
+                    log("latency spike " + ms + " ms on azure");
                     cloud.switchboard().inject("azure", Fault.latency(Duration.ofMillis(ms)));
                     pause(1000 + random.nextInt(4000));
                     cloud.switchboard().clear("azure");
                 } else if (kind < 7) {
                     pauses++;
+                    log("SIGSTOP Azurite");
                     env.freeze("azure");
                     pause(300);
                     env.thaw("azure");
+                    log("SIGCONT Azurite");
                 } else {
                     bursts++;
-                    burn(3000 + random.nextInt(7000));
+                    int ms = 3000 + random.nextInt(7000);
+                    log("CPU burst " + ms + " ms");
+                    burn(ms);
                 }
             }
+        }
+
+        /** A jitter event, with the wall-clock time the facade's log lines carry. */
+        private static void log(String what) {
+            System.out.println(java.time.LocalTime.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS) + " [jitter] " + what);
         }
 
         /** Two busy processes (not threads of this JVM) for {@code ms}: the whole machine is loaded. */

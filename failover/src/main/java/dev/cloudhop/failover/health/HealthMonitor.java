@@ -6,9 +6,11 @@ import dev.cloudhop.failover.internal.EventBus;
 import dev.cloudhop.failover.internal.Threads;
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,9 +38,17 @@ public final class HealthMonitor implements AutoCloseable {
         /** Written under the state's lock; volatile so that a success after successes needs no lock. */
         volatile int consecutiveCallFailures;
         int consecutiveProbeFailures;
-        /** Null unless detection is {@link Detection.Kind#PHI}. */
+        /** Null unless detection is {@link Detection.Kind#PHI} and the service is one of {@link #PHI_SERVICES}. */
         PhiAccrualDetector phi;
     }
+
+    /**
+     * The services the phi detector watches: the data plane, whose calls are many and alike. Compute and DNS calls are
+     * control-plane operations whose durations range from milliseconds (a lookup) to seconds (a launch), which no one
+     * latency distribution describes: a launch would look like a frozen site (the first soak cancelled one so). They
+     * keep count-based detection.
+     */
+    private static final Set<Service> PHI_SERVICES = EnumSet.of(Service.BLOB, Service.QUEUE);
 
     private final Map<String, Map<Service, State>> states = new LinkedHashMap<>();
     private final int toleratedProbeFailures;
@@ -76,7 +86,7 @@ public final class HealthMonitor implements AutoCloseable {
             Map<Service, State> m = new EnumMap<>(Service.class);
             for (Service s : Service.values()) {
                 State state = new State();
-                if (phi) {
+                if (phi && PHI_SERVICES.contains(s)) {
                     state.phi = new PhiAccrualDetector(nanoClock, detection.minStdDeviation(), detection.acceptablePause(),
                             PhiAccrualDetector.DEFAULT_WINDOW);
                 }

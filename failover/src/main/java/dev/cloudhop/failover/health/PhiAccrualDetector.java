@@ -34,6 +34,12 @@ public final class PhiAccrualDetector {
     /** Default size of the latency window. */
     public static final int DEFAULT_WINDOW = 200;
 
+    /**
+     * Answers needed before the detector suspects anything: a distribution of a handful of latencies (a service's
+     * first calls, slowed by connection set-up and a cold JIT) says too little about what a long silence means.
+     */
+    public static final int MIN_SAMPLES = 30;
+
     private final LongSupplier nanoClock;
     private final double minStdDevNanos;
     private final double acceptablePauseNanos;
@@ -124,9 +130,9 @@ public final class PhiAccrualDetector {
         return outstanding.size();
     }
 
-    /** The suspicion now (see the class comment): 0 with no call outstanding or no latency known yet. */
+    /** The suspicion now (see the class comment): 0 with no call outstanding or fewer than {@link #MIN_SAMPLES} answers yet. */
     public synchronized double phi() {
-        if (outstanding.isEmpty() || latencies.size() == 0) {
+        if (outstanding.isEmpty() || latencies.size() < MIN_SAMPLES) {
             return 0;
         }
         return phi(silenceNanos(nanoClock.getAsLong()), latencies.mean() + acceptablePauseNanos,

@@ -134,7 +134,7 @@ public final class Orchestrator implements AutoCloseable {
         String active = s.active().site();
         s.fleet().publishView(ownView());
         if (siteId.equals(active) && down(active) && config.automatic() && s.fleet().isLeader()) {
-            later(() -> decide("automatic: " + service.key() + " down at " + siteId));
+            later(() -> decide(siteId, "automatic: " + service.key() + " down at " + siteId));
             return;
         }
         boolean up = s.health().isUp(siteId, service);
@@ -160,7 +160,7 @@ public final class Orchestrator implements AutoCloseable {
         String active = s.active().site();
         if (s.config().automatic() && s.fleet().isLeader() && (s.coordinated() || failedTarget != null) && down(active)
                 && candidate(active).filter(to -> !to.equals(failedTarget)).isPresent()) {
-            later(() -> decide("automatic: " + active + " still down"));
+            later(() -> decide(active, "automatic: " + active + " still down"));
         }
         if (s.replay().pending() && s.health().isUp(s.active().site(), Service.QUEUE)) {
             later(() -> s.replayChecked(s.router().active()));
@@ -194,10 +194,15 @@ public final class Orchestrator implements AutoCloseable {
     }
 
     /** Fails over when the active site is (still) down and a candidate is up: on the orchestrator thread. */
-    private void decide(String reason) {
+    /**
+     * Moves away from the active site if it is down. {@code reason} is about {@code site}, the active site when the
+     * decision was queued; if a runbook moved clients since, the site now active is judged, and named, instead.
+     */
+    private void decide(String site, String reason) {
         String now = s.active().site();
         if (down(now) && s.fleet().isLeader()) {
-            candidate(now).ifPresent(to -> runQuietly(to, reason, false));
+            String why = now.equals(site) ? reason : "automatic: " + now + " down (after " + reason.replace("automatic: ", "") + ")";
+            candidate(now).ifPresent(to -> runQuietly(to, why, false));
         }
     }
 

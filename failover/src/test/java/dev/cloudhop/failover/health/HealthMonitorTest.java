@@ -104,4 +104,26 @@ class HealthMonitorTest {
         health.callAbandoned("a", Service.BLOB, t);
         assertThat(health.isUp("a", Service.BLOB)).isTrue();
     }
+
+    @Test
+    void phiWatchesTheDataPlaneOnlySoALongComputeCallIsNoSilence() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        Detection phi = Detection.COUNT.withKind(Detection.Kind.PHI);
+        try (HealthMonitor m = new HealthMonitor(List.of("a"), 2, 3, phi, now::get, Clock.systemUTC(), events, (x, y) -> { })) {
+            for (Service service : List.of(Service.BLOB, Service.COMPUTE)) {
+                for (int i = 0; i < 100; i++) {
+                    long t = m.callStarted("a", service);
+                    now.addAndGet(10_000_000L);
+                    m.callAnswered("a", service, t);
+                }
+                m.callStarted("a", service); // a launch, or a frozen blob store: 10 s without an answer
+            }
+            now.addAndGet(10_000_000_000L);
+            m.evaluate();
+
+            assertThat(m.isUp("a", Service.BLOB)).isFalse();
+            assertThat(m.phi("a", Service.COMPUTE)).isZero();
+            assertThat(m.isUp("a", Service.COMPUTE)).as("compute keeps count-based detection").isTrue();
+        }
+    }
 }

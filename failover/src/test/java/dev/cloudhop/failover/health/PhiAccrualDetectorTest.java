@@ -62,6 +62,22 @@ class PhiAccrualDetectorTest {
     }
 
     @Test
+    void aServiceWithTooFewAnswersIsNotSuspectedYet() {
+        for (int i = 0; i < PhiAccrualDetector.MIN_SAMPLES - 1; i++) {
+            call(10, 0);
+        }
+        detector.started();
+        now.addAndGet(5_000 * MS);
+        assertThat(detector.phi()).as("a 5 s silence after %d answers", PhiAccrualDetector.MIN_SAMPLES - 1).isZero();
+
+        detector.reset();
+        call(10, 0); // the answer that completes the minimum
+        detector.started();
+        now.addAndGet(5_000 * MS);
+        assertThat(detector.phi()).isGreaterThan(THRESHOLD);
+    }
+
+    @Test
     void latencySpikesAndStopTheWorldPausesStayBelowTheThreshold() {
         SplittableRandom random = new SplittableRandom(7);
         steadyTraffic(300, random);
