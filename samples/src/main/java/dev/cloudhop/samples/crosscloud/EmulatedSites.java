@@ -118,9 +118,9 @@ public final class EmulatedSites implements AutoCloseable {
 
     /**
      * As {@link #start(Aws)}, with Azurite's data on disk ({@code durable}, so that Azurite itself survives a
-     * {@code SIGKILL}) or in memory. Durable Azurite saves its whole metadata database every few seconds, a pause of its
-     * event loop that grows with every blob written; a long soak that never kills Azurite runs it in memory, so that
-     * the primary stays as healthy in its tenth minute as in its first.
+     * {@code SIGKILL}) or in memory. Neither is a steady primary over minutes of traffic: durable Azurite slowed from
+     * about 38 to 10 calls a second over a 10-minute soak as its blobs piled up, and in memory it stalled for 0.4-6 s
+     * about a minute after its start (see the README's soak paragraph).
      */
     public static EmulatedSites start(Aws awsKind, boolean durableAzure) {
         CompletableFuture<AzuriteServer> azurite = async(durableAzure ? AzuriteServer::startDurable : AzuriteServer::start);
