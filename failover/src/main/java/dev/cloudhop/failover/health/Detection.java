@@ -9,7 +9,7 @@ import java.util.Objects;
  * <pre>{@code
  * detection { kind = count,              # count | phi
  *             phi-threshold = 4,         # phi mode: suspicion that marks a service down
- *             min-std-deviation = 30 ms, acceptable-pause = 300 ms, check-interval = 20 ms }
+ *             min-std-deviation = 30 ms, acceptable-pause = 500 ms, check-interval = 20 ms }
  * }</pre>
  * In both kinds, {@code probe.tolerated-failures} failed probes in a row and {@code passive.consecutive-failures}
  * unavailable calls in a row mark a service down. {@link Kind#PHI} adds a {@link PhiAccrualDetector} per site
@@ -26,7 +26,7 @@ public record Detection(Kind kind, double phiThreshold, Duration minStdDeviation
                         Duration checkInterval) {
 
     /** Count-based detection only, with the phi defaults ready for {@code kind = phi}. */
-    public static final Detection COUNT = new Detection(Kind.COUNT, 4.0, Duration.ofMillis(30), Duration.ofMillis(300),
+    public static final Detection COUNT = new Detection(Kind.COUNT, 4.0, Duration.ofMillis(30), Duration.ofMillis(500),
             Duration.ofMillis(20));
 
     /** Which evidence marks a service down. */
