@@ -13,8 +13,11 @@ import java.util.Objects;
  * }</pre>
  * In both kinds, {@code probe.tolerated-failures} failed probes in a row and {@code passive.consecutive-failures}
  * unavailable calls in a row mark a service down. {@link Kind#PHI} adds a {@link PhiAccrualDetector} per site
- * and service: every {@code check-interval}, a service whose calls (live or probes) have gone unanswered for
- * longer than its recent latencies make likely is marked down before any timeout fires.
+ * for blob and queue (compute and DNS keep count detection): every {@code check-interval}, a service whose calls
+ * (live or probes) have gone unanswered for longer than its recent latencies make likely is marked down before any
+ * timeout fires. With the defaults that is about 0.6 s of silence after fast calls: the acceptable pause is 500 ms
+ * because with 300 ms the soak benchmark's 300 ms {@code SIGSTOP}s of a healthy Azurite, and LocalStack's own
+ * stalls, caused false failovers.
  *
  * @param kind             count only, or count plus the phi accrual detector
  * @param phiThreshold     phi mode: the suspicion that marks a service down (phi 4: a 0.01% chance it is fine)
