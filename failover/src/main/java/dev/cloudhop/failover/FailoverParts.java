@@ -116,10 +116,10 @@ final class FailoverParts {
                 config.syncReplication() ? Optional.of(new SyncPolicy(config.minReplicas(), config.onInsufficientReplicas()))
                         : Optional.empty(), events,
                 config.journalDirectory().map(dir -> BacklogJournal.open(dir, config.journalFsync())));
-        this.reconciler = new Reconciler(sites, replicator, id -> health.isUp(id, Service.BLOB), Set.of(Backup.CONTAINER),
-                events, clock, config.parallelism(), () -> state.epoch());
-        this.router = new Router(sites, config, health, state, replicator::newerAt);
         FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events, config.clientWait());
+        this.reconciler = new Reconciler(sites, replicator, id -> health.isUp(id, Service.BLOB), Set.of(Backup.CONTAINER),
+                events, clock, config.parallelism(), () -> state.epoch(), fences::check);
+        this.router = new Router(sites, config, health, state, replicator::newerAt);
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));
         KnownResources known = new KnownResources();
         this.merger = new QueueMerger(router, state, health, replicator, known, config, events, clock);

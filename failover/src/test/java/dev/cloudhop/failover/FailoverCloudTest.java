@@ -17,6 +17,7 @@ import dev.cloudhop.api.queue.ReceivedMessage;
 import dev.cloudhop.failover.capture.CaptureJournal;
 import dev.cloudhop.failover.drill.Fault;
 import dev.cloudhop.failover.event.FailoverEvent;
+import dev.cloudhop.failover.replication.ReconcileReport;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -457,6 +458,29 @@ class FailoverCloudTest {
 
             stale.blobs().put(BlobId.of("orders", "after"), new byte[] {3});
             assertThat(stale.rawSite("aws").blobs().stat(BlobId.of("orders", "after"))).isPresent();
+        }
+
+        @Test
+        void aStaleInstanceRepairsNothingAtASiteFencedPastItsEpoch() {
+            Fixture f = fixture(Fixture.DEFAULT_FAILOVER);
+            FailoverCloud stale = facade(f);
+            FailoverCloud current = facade(f);
+            current.blobs().createContainer("orders");
+            current.failover("aws");
+            // written at the new active site while azure (which the stale instance still takes for it) lacks it
+            current.blobs().put(BlobId.of("orders", "o-at-aws"), new byte[] {1});
+            f.sites.site("azure").blobs().delete(BlobId.of("orders", "o-at-aws"));
+            f.clock.advance(Duration.ofSeconds(2)); // the stale instance's fence cache expires
+
+            ReconcileReport report = stale.reconcile(Duration.ofSeconds(5));
+
+            assertThat(report.targets()).filteredOn(t -> t.site().equals("aws")).singleElement().satisfies(t -> {
+                assertThat(t.repaired()).isZero();
+                assertThat(t.notRun()).hasValueSatisfying(why -> assertThat(why).contains("may not write at aws"));
+            });
+            assertThat(f.sites.site("aws").blobs().stat(BlobId.of("orders", "o-at-aws"))).as("not deleted by a stale repair")
+                    .isPresent();
+            assertThat(stale.epoch()).as("it adopted the newer epoch").isEqualTo(current.epoch());
         }
 
         @Test
