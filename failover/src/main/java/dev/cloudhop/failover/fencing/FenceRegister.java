@@ -71,6 +71,24 @@ public final class FenceRegister {
     }
 
     /**
+     * The site's fence when it is newer than this instance's epoch (read through the same cache as {@link #check});
+     * nothing is adopted, so a runbook in progress keeps its own view. A fence that cannot be read counts as newer
+     * only if {@link #check} would refuse the write; this throws what the read throws.
+     */
+    public java.util.Optional<Fence> newerAt(InterceptedSite site) {
+        long nowMs = clock.millis();
+        Cached cached = cache.get(site.id());
+        Fence fence;
+        if (cached != null && nowMs - cached.readAtMillis() < TTL.toMillis()) {
+            fence = cached.fence();
+        } else {
+            fence = readWaiting(site, System.nanoTime() + clientWait.toNanos());
+            cache.put(site.id(), new Cached(fence, nowMs));
+        }
+        return fence.epoch() > active.epoch() ? java.util.Optional.of(fence) : java.util.Optional.empty();
+    }
+
+    /**
      * Lets a write or send at {@code site} go on, or refuses it: {@link ConflictException} when the site has seen
      * a newer epoch (or this epoch with another site); {@link UnavailableException} (retryable) when the site's
      * fence stays unreadable, or coordination does not let this instance acknowledge, for {@code client-wait}.

@@ -242,7 +242,7 @@ public final class Reconciler {
         try {
             // an instance that missed a failover (its epoch behind the target's fence) compares against a stale source:
             // its repairs would delete at the new active site what was written there since (order records, found by
-            // CrossCloudDrillTest as an order processed twice); the check also makes it adopt the newer epoch
+            // CrossCloudDrillTest as an order processed twice)
             fenceCheck.accept(target);
         } catch (CloudException e) {
             return new ReconcileReport.Target(target.id(), containers.size(), compared, missing, extra, differing, skipped,
