@@ -119,11 +119,7 @@ final class FailoverParts {
         FenceRegister fences = new FenceRegister(sites, state, config.priority().get(0), clock, events, config.clientWait());
         this.reconciler = new Reconciler(sites, replicator, id -> health.isUp(id, Service.BLOB), Set.of(Backup.CONTAINER),
                 events, clock, config.parallelism(), () -> state.epoch(),
-                site -> fences.newerAt(site).ifPresent(fence -> {
-                    throw new dev.cloudhop.api.ConflictException(dev.cloudhop.api.ErrorContext.of(site.raw().site(), "failover.fence"),
-                            "site " + site.id() + " is fenced at epoch " + fence.epoch() + " (for " + fence.activeSite()
-                                    + "), this instance is at epoch " + state.epoch());
-                }));
+                fences::refuseIfBehind);
         this.router = new Router(sites, config, health, state, replicator::newerAt);
         this.journal = new CaptureJournal(config.captureDirectory().orElseGet(FailoverParts::tempCaptureDir));
         KnownResources known = new KnownResources();

@@ -71,21 +71,28 @@ public final class FenceRegister {
     }
 
     /**
-     * The site's fence when it is newer than this instance's epoch (read through the same cache as {@link #check});
-     * nothing is adopted, so a runbook in progress keeps its own view. A fence that cannot be read counts as newer
-     * only if {@link #check} would refuse the write; this throws what the read throws.
+     * Refuses ({@link ConflictException}) when the site is fenced at an epoch newer than this instance's, without
+     * adopting it, so that a runbook in progress keeps its own view; throws what reading the fence throws.
      */
-    public java.util.Optional<Fence> newerAt(InterceptedSite site) {
-        long nowMs = clock.millis();
-        Cached cached = cache.get(site.id());
-        Fence fence;
-        if (cached != null && nowMs - cached.readAtMillis() < TTL.toMillis()) {
-            fence = cached.fence();
-        } else {
-            fence = readWaiting(site, System.nanoTime() + clientWait.toNanos());
-            cache.put(site.id(), new Cached(fence, nowMs));
+    public void refuseIfBehind(InterceptedSite site) {
+        Fence fence = fence(site, System.nanoTime() + clientWait.toNanos());
+        if (fence.epoch() > active.epoch()) {
+            throw new ConflictException(ErrorContext.of(site.raw().site(), "failover.fence"), "site " + site.id()
+                    + " is fenced at epoch " + fence.epoch() + " (for " + fence.activeSite() + "), this instance is at epoch "
+                    + active.epoch());
         }
-        return fence.epoch() > active.epoch() ? java.util.Optional.of(fence) : java.util.Optional.empty();
+    }
+
+    /** The site's fence, read at most once per {@link #TTL}. */
+    private Fence fence(InterceptedSite site, long deadline) {
+        Cached cached = cache.get(site.id());
+        long nowMs = clock.millis();
+        if (cached != null && nowMs - cached.readAtMillis() < TTL.toMillis()) {
+            return cached.fence();
+        }
+        Fence fence = readWaiting(site, deadline);
+        cache.put(site.id(), new Cached(fence, nowMs));
+        return fence;
     }
 
     /**
@@ -100,15 +107,7 @@ public final class FenceRegister {
                     + site.id() + ": this instance has lost the fleet's coordination (it cannot confirm the fleet's "
                     + "epoch) for " + clientWait.toMillis() + " ms; retry");
         }
-        Cached cached = cache.get(site.id());
-        long nowMs = clock.millis();
-        Fence fence;
-        if (cached != null && nowMs - cached.readAtMillis() < TTL.toMillis()) {
-            fence = cached.fence();
-        } else {
-            fence = readWaiting(site, deadline);
-            cache.put(site.id(), new Cached(fence, nowMs));
-        }
+        Fence fence = fence(site, deadline);
         long mine = active.epoch();
         boolean newer = fence.epoch() > mine;
         boolean rival = fence.epoch() == mine && !fence.activeSite().equals(active.site());
