@@ -45,6 +45,12 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
     /** The tag every launched node carries: the id of the launch that started it. */
     public static final String LAUNCH_TAG = "cloudhop-launch";
     private static final Duration STRAY_RECHECK = Duration.ofSeconds(2);
+    /**
+     * Launch requests per {@link #launch}: EC2 may start fewer instances than asked (it honours MinCount, which
+     * jclouds sends as 1, when capacity is short; moto and LocalStack start MinCount), and jclouds asks again only
+     * as often as the count. A launch tops its nodes up to the count or fails.
+     */
+    private static final int LAUNCH_ATTEMPTS = 3;
     private static final Logger LOG = LoggerFactory.getLogger(JcloudsComputeService.class);
 
     private final SiteInfo site;
@@ -160,17 +166,34 @@ public final class JcloudsComputeService implements ComputeService, AutoCloseabl
             tags.put(LAUNCH_TAG, java.util.UUID.randomUUID().toString());
             TemplateOptions options = template.getOptions().userMetadata(tags);
             spec.userData().ifPresent(data -> userData(options, data));
-            try {
-                List<Node> launched = jclouds().createNodesInGroup(spec.group(), count, template).stream()
-                        .map(n -> node((NodeMetadata) n)).toList();
-                sweepStrays(spec.group(), launched);
-                return launched;
-            } catch (RunNodesException e) {
-                e.getSuccessfulNodes().forEach(n -> jclouds().destroyNode(n.getId()));
-                throw new UnavailableException(ctx, "launching " + count + " nodes failed for "
-                        + e.getNodeErrors().size() + " of them; the others were destroyed", e);
+            List<Node> launched = new java.util.ArrayList<>();
+            for (int attempt = 1; launched.size() < count; attempt++) {
+                if (attempt > LAUNCH_ATTEMPTS) {
+                    destroyAll(launched);
+                    throw new UnavailableException(ctx, "the provider started " + launched.size() + " of " + count
+                            + " nodes in " + LAUNCH_ATTEMPTS + " launch requests; those were destroyed");
+                }
+                if (attempt > 1) {
+                    LOG.warn("site {} compute launch: the provider started {} of {} nodes of group '{}'; launching"
+                            + " the other {}", site.id(), launched.size(), count, spec.group(), count - launched.size());
+                }
+                try {
+                    jclouds().createNodesInGroup(spec.group(), count - launched.size(), template).stream()
+                            .map(n -> node((NodeMetadata) n)).forEach(launched::add);
+                } catch (RunNodesException e) {
+                    e.getSuccessfulNodes().forEach(n -> jclouds().destroyNode(n.getId()));
+                    destroyAll(launched);
+                    throw new UnavailableException(ctx, "launching " + count + " nodes failed for "
+                            + e.getNodeErrors().size() + " of them; the others were destroyed", e);
+                }
             }
+            sweepStrays(spec.group(), launched);
+            return List.copyOf(launched);
         });
+    }
+
+    private void destroyAll(List<Node> nodes) {
+        nodes.forEach(n -> jclouds().destroyNode(n.id()));
     }
 
     private Set<String> untaggedIdsOf(String group) {

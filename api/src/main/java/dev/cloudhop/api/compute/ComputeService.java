@@ -27,8 +27,11 @@ public interface ComputeService {
      * Launches {@code count} nodes and waits until the provider reports them created.
      *
      * @param count 1 or more
-     * @return the launched nodes
+     * @return the launched nodes: exactly {@code count}; a provider that starts fewer (EC2 when capacity is
+     *         short) is asked again for the rest
      * @throws dev.cloudhop.api.InvalidRequestException if the group, image or size is not acceptable
+     * @throws dev.cloudhop.api.UnavailableException if the nodes could not all be started; the ones that were
+     *         are destroyed
      */
     List<Node> launch(NodeSpec spec, int count);
 
