@@ -50,6 +50,7 @@ import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.api.core.client.ActiveMQClient;
 import org.apache.activemq.artemis.api.core.client.ClientConsumer;
+import org.apache.activemq.artemis.core.client.impl.ClientConsumerInternal;
 import org.apache.activemq.artemis.api.core.client.ClientMessage;
 import org.apache.activemq.artemis.api.core.client.ClientProducer;
 import org.apache.activemq.artemis.api.core.client.ClientRequestor;
@@ -118,6 +119,8 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
     private static final Duration EXISTS_CACHE = Duration.ofSeconds(1);
     private static final int SETTLED_RECEIPTS = 100_000;
     private static final int IDLE_SESSIONS_PER_QUEUE = 8;
+    /** How often idle leases holding messages no receive took are closed (see {@link #releaseStranded}). */
+    private static final Duration STRANDED_SWEEP = Duration.ofSeconds(2);
     private static final int PRODUCER_SESSIONS = 16;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -164,6 +167,34 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         this.timers = executor;
+        long sweep = STRANDED_SWEEP.toMillis();
+        executor.scheduleWithFixedDelay(this::releaseStranded, sweep, sweep, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Closes the idle leases that hold messages no receive has taken ({@link Lease#buffered}), which gives those
+     * messages back to the queue for every consumer: for when this process stops receiving from a queue while
+     * others go on.
+     */
+    private void releaseStranded() {
+        Connection c;
+        synchronized (connectLock) {
+            c = connection;
+        }
+        if (c == null || c.broken) {
+            return;
+        }
+        List<Lease> stranded = new ArrayList<>();
+        for (Deque<Lease> pool : c.idle.values()) {
+            synchronized (pool) {
+                pool.removeIf(l -> l.buffered() > 0 && stranded.add(l));
+            }
+        }
+        for (Lease l : stranded) {
+            LOG.debug("site {} queue {}: closing an idle session holding {} message(s) no receive took", site.id(), l.queue,
+                    l.buffered());
+            closeQuietly(l.session);
+        }
     }
 
     @Override
@@ -261,6 +292,16 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
                 closeQuietly(session);
                 throw e;
             }
+        }
+
+        /**
+         * Messages the broker sent this consumer that no receive has taken yet. A receive that finds nothing can
+         * leave one: with consumer window 0 it grants one credit and then takes it back, and a message routed between
+         * the broker's "nothing here" and the take-back is sent anyway. It waits in the buffer of an idle lease,
+         * invisible to every other consumer, until that lease receives again.
+         */
+        int buffered() {
+            return consumer instanceof ClientConsumerInternal c ? c.getBufferSize() : 0;
         }
     }
 
@@ -949,6 +990,14 @@ final class ArtemisQueueService implements QueueService, AutoCloseable {
         Deque<Lease> pool = c.idle.get(queue);
         if (pool != null) {
             synchronized (pool) {
+                // a lease holding a message that arrived after its last receive goes first (see Lease.buffered)
+                for (java.util.Iterator<Lease> it = pool.iterator(); it.hasNext(); ) {
+                    Lease l = it.next();
+                    if (l.buffered() > 0) {
+                        it.remove();
+                        return l;
+                    }
+                }
                 Lease l = pool.pollFirst();
                 if (l != null) {
                     return l;
