@@ -32,7 +32,7 @@ import java.util.Set;
  *   failback = manual                  # automatic | manual
  *   critical-services = [blob]         # a DOWN here on the active site triggers failover
  *   probe { interval = 1 s, timeout = 500 ms, tolerated-failures = 2 }
- *   detection { kind = count, phi-threshold = 4 }          # count | phi; see health.Detection
+ *   detection { kind = phi, phi-threshold = 4 }            # phi (default) | count; see health.Detection
  *   passive { consecutive-failures = 3 }
  *   client-wait = 2 s                  # a client call waits this long for a failover in progress
  *   call-timeout = 2 s                 # bound of a blackholed call

@@ -46,7 +46,7 @@ public final class FailoverConfigBuilder {
     FailbackMode failbackMode = FailbackMode.MANUAL;
     Set<Service> criticalServices = Set.of(Service.BLOB);
     Probe probe = new Probe(Duration.ofSeconds(1), Duration.ofMillis(500), 2);
-    Detection detection = Detection.COUNT;
+    Detection detection = Detection.DEFAULT;
     int passiveFailures = 3;
     Duration clientWait = Duration.ofSeconds(2);
     Duration callTimeout = Duration.ofSeconds(2);
@@ -148,7 +148,7 @@ public final class FailoverConfigBuilder {
         return this;
     }
 
-    /** How a service is found down; default {@link Detection#COUNT}. */
+    /** How a service is found down; default {@link Detection#DEFAULT} (phi). */
     public FailoverConfigBuilder detection(Detection detection) {
         this.detection = Objects.requireNonNull(detection, "detection");
         return this;

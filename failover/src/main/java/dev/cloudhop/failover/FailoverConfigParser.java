@@ -205,7 +205,7 @@ record FailoverConfigParser(ConfigReader r) {
     }
 
     private Validation<Seq<ConfigProblem>, Detection> detection() {
-        Detection d = Detection.COUNT;
+        Detection d = Detection.DEFAULT;
         return ConfigProblem.flatten(Validation.combine(
                 r.enumValue("detection.kind", Detection.Kind.class, d.kind()),
                 r.decimal("detection.phi-threshold", d.phiThreshold()),

@@ -56,12 +56,13 @@ class FailoverConfigTest {
     }
 
     @Test
-    void detectionIsCountByDefaultAndPhiWithItsSettingsChecked() {
-        assertThat(parse("priority = [azure]").detection()).isEqualTo(dev.cloudhop.failover.health.Detection.COUNT);
-        dev.cloudhop.failover.health.Detection phi = parse("priority = [azure], detection { kind = phi, phi-threshold = 2.5 }")
+    void detectionIsPhiByDefaultAndItsSettingsChecked() {
+        assertThat(parse("priority = [azure]").detection()).isEqualTo(dev.cloudhop.failover.health.Detection.DEFAULT);
+        dev.cloudhop.failover.health.Detection phi = parse("priority = [azure], detection { phi-threshold = 2.5 }")
                 .detection();
         assertThat(phi.kind()).isEqualTo(dev.cloudhop.failover.health.Detection.Kind.PHI);
         assertThat(phi.phiThreshold()).isEqualTo(2.5);
+        assertThat(parse("priority = [azure], detection.kind = count").detection()).isEqualTo(dev.cloudhop.failover.health.Detection.COUNT);
         assertThat(problems(() -> parse("""
                 priority = [azure]
                 detection { kind = hunch, check-interval = often }

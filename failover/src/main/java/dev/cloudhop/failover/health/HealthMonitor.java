@@ -27,7 +27,14 @@ import org.slf4j.LoggerFactory;
  * caller errors never do. With {@link Detection.Kind#PHI} a third source joins them: a {@link PhiAccrualDetector}
  * per (site, service) fed by every call's start and answer, evaluated every {@code check-interval}, marks a
  * service down whose calls have gone unanswered too long, which is how a frozen site (no error, no answer) is
- * seen before any timeout; the calls still waiting on a service found down are then cancelled. Changes are published as {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
+ * seen before any timeout; the calls still waiting on a service found down are then cancelled.
+ *
+ * <p>A silence can also be one long call alone (a large upload, a long-poll receive) while nothing else asks the
+ * service anything: the scheduled probes answer only every probe interval (1 s by default), longer than the
+ * acceptable pause. So a suspicion of half the threshold asks for a {@linkplain #onSuspicion confirmation}: one
+ * extra probe of that service. A site that is alive answers it in milliseconds and the silence ends; a frozen one
+ * does not, and the suspicion goes on rising to the threshold. Changes are published as
+ * {@link FailoverEvent.SiteHealthChanged}. Thread-safe.
  */
 public final class HealthMonitor implements AutoCloseable {
 
@@ -40,6 +47,8 @@ public final class HealthMonitor implements AutoCloseable {
         int consecutiveProbeFailures;
         /** Null unless detection is {@link Detection.Kind#PHI} and the service is one of {@link #PHI_SERVICES}. */
         PhiAccrualDetector phi;
+        /** Whether a confirmation asked for by {@link #evaluate()} has yet to end. */
+        final java.util.concurrent.atomic.AtomicBoolean confirming = new java.util.concurrent.atomic.AtomicBoolean();
     }
 
     /**
@@ -58,6 +67,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final BiConsumer<String, Service> onChange;
     private final Detection detection;
     private final ScheduledExecutorService evaluator;
+    private volatile BiConsumer<String, Service> confirmation = (site, service) -> confirmationEnded(site, service);
 
     /** As the full constructor, with count-based detection only. */
     public HealthMonitor(List<String> sites, int toleratedProbeFailures, int passiveThreshold, Clock clock, EventBus events,
@@ -196,6 +206,9 @@ public final class HealthMonitor implements AutoCloseable {
             }
             double phi = s.phi.phi();
             if (phi < detection.phiThreshold()) {
+                if (phi >= detection.phiThreshold() / 2 && s.confirming.compareAndSet(false, true)) {
+                    confirmation.accept(site, service);
+                }
                 return;
             }
             boolean changed = false;
@@ -216,6 +229,21 @@ public final class HealthMonitor implements AutoCloseable {
                         detection.phiThreshold(), s.phi.inFlight(), s.phi.silence().toMillis()));
             }
         }));
+    }
+
+    /**
+     * Who confirms a suspicion (the {@link Prober}): {@code probe} is called with a site and service whose phi reached
+     * half the threshold, at most once until {@link #confirmationEnded} is called for them. It must not block: it
+     * starts one call to the service (its answer, or its silence, is the evidence) and calls
+     * {@code confirmationEnded} when that call ends. Until one is set, suspicions are not confirmed.
+     */
+    public void onSuspicion(BiConsumer<String, Service> probe) {
+        this.confirmation = java.util.Objects.requireNonNull(probe, "probe");
+    }
+
+    /** The confirmation of a suspicion of the service ended (answered or not): the next suspicion may ask again. */
+    public void confirmationEnded(String site, Service service) {
+        state(site, service).confirming.set(false);
     }
 
     /** Stops evaluating the phi detectors. */

@@ -50,6 +50,33 @@ public final class Prober implements AutoCloseable {
         this.health = health;
         this.afterRound = afterRound;
         this.scheduler = Executors.newScheduledThreadPool(Math.max(1, this.sites.size()), Threads.daemon("cloudhop-scheduler"));
+        health.onSuspicion(this::confirm);
+    }
+
+    /**
+     * One probe of a service the phi detector suspects, in the background. Its only report is the call itself, which
+     * the detector sees like any other: answered, it ends the silence; unanswered, the silence grows. Its outcome does
+     * not count among the probes' tolerated failures.
+     */
+    private void confirm(String siteId, Service service) {
+        InterceptedSite site = sites.stream().filter(s -> s.id().equals(siteId)).findFirst().orElse(null);
+        if (site == null || !supports(site, service)) {
+            health.confirmationEnded(siteId, service);
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    probe(site, service);
+                } catch (RuntimeException e) {
+                    LOG.debug("confirmation probe of site {} service {} failed", siteId, service.key(), e);
+                } finally {
+                    health.confirmationEnded(siteId, service);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            health.confirmationEnded(siteId, service); // closing
+        }
     }
 
     /** Probes every site every {@code interval} from now on, each site on its own schedule, until closed. */

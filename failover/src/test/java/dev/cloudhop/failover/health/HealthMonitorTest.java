@@ -126,4 +126,49 @@ class HealthMonitorTest {
             assertThat(m.isUp("a", Service.COMPUTE)).as("compute keeps count-based detection").isTrue();
         }
     }
+
+    @Test
+    void aSuspicionAsksForOneConfirmationWhoseAnswerEndsTheSilenceAndWhoseSilenceMarksTheServiceDown() {
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+        List<String> asked = new ArrayList<>();
+        try (HealthMonitor m = new HealthMonitor(List.of("a"), 2, 3, Detection.DEFAULT, now::get, Clock.systemUTC(), events,
+                (x, y) -> { })) {
+            m.onSuspicion((site, service) -> asked.add(site + "/" + service.key()));
+            for (int i = 0; i < 50; i++) {
+                long t = m.callStarted("a", Service.BLOB);
+                now.addAndGet(10_000_000L);
+                m.callAnswered("a", Service.BLOB, t);
+            }
+            m.callStarted("a", Service.BLOB); // a long upload, alone: nothing else asks the blob store anything
+
+            // 10 s of it, a confirmation asked and answered in 10 ms whenever the suspicion reaches half the threshold
+            for (int ms = 0; ms < 10_000; ms += 20) {
+                now.addAndGet(20_000_000L);
+                int before = asked.size();
+                m.evaluate();
+                m.evaluate();
+                assertThat(asked.size() - before).as("one confirmation at a time").isLessThanOrEqualTo(1);
+                if (asked.size() > before) {
+                    assertThat(m.phi("a", Service.BLOB)).isBetween(2.0, 4.0);
+                    long probe = m.callStarted("a", Service.BLOB);
+                    now.addAndGet(10_000_000L);
+                    m.callAnswered("a", Service.BLOB, probe);
+                    m.confirmationEnded("a", Service.BLOB);
+                }
+            }
+            assertThat(m.isUp("a", Service.BLOB)).as("a long call is no silence while the confirmations are answered").isTrue();
+            assertThat(asked).hasSizeBetween(10, 20).containsOnly("a/blob");
+
+            // the site freezes: the next confirmation is not answered, and the suspicion goes on to the threshold
+            int before = asked.size();
+            while (asked.size() == before) {
+                now.addAndGet(20_000_000L);
+                m.evaluate();
+            }
+            m.callStarted("a", Service.BLOB);
+            now.addAndGet(100_000_000L);
+            m.evaluate();
+            assertThat(m.isUp("a", Service.BLOB)).isFalse();
+        }
+    }
 }

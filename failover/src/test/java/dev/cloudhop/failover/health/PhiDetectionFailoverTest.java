@@ -80,4 +80,45 @@ class PhiDetectionFailoverTest {
             cloud.switchboard().clearAll();
         }
     }
+
+    /** Defaults but for the call timeout: phi detection, probes every second. */
+    private static final String DEFAULTS = """
+            sites {
+              azure { provider = local, region = westeurope }
+              aws   { provider = local, region = us-east-1 }
+            }
+            failover {
+              priority = [azure, aws]
+              call-timeout = 10 s
+              client-wait = 10 s
+            }
+            """;
+
+    @Test
+    void aLongCallAloneIsNoOutageAtTheDefaults() throws Exception {
+        ProviderRegistry providers = ProviderRegistry.discover();
+        CloudhopConfig config = CloudhopConfig.parse(DEFAULTS, "defaults.conf", Map.of(), providers);
+        assertThat(FailoverConfig.of(config).detection()).isEqualTo(Detection.DEFAULT);
+        Sites sites = Cloudhop.open(config, providers);
+        try (FailoverCloud cloud = FailoverCloud.builder(sites, FailoverConfig.of(config)).closeSitesOnClose().build()) {
+            List<String> changes = new CopyOnWriteArrayList<>();
+            cloud.events().subscribe(e -> {
+                if (e instanceof FailoverEvent.SiteHealthChanged h) {
+                    changes.add(h.site() + "/" + h.service().key() + " " + (h.up() ? "up" : "down") + ": " + h.reason());
+                }
+            });
+            cloud.blobs().createContainer("catalog");
+            for (int i = 0; i < 100; i++) {
+                cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("v" + i));
+            }
+            // one upload that takes 3 s, and nothing else asked of azure's blob store but the probes (1 s apart)
+            cloud.switchboard().inject("azure", Service.BLOB, "put", Fault.latency(Duration.ofSeconds(3)));
+            cloud.blobs().put(BlobId.of("catalog", "large"), BlobContent.ofUtf8("x"));
+            cloud.switchboard().clearAll();
+
+            assertThat(cloud.activeSite()).isEqualTo("azure");
+            assertThat(changes).as("silence of a call alone, ended by the confirmations").isEmpty();
+            assertThat(cloud.rawSite("azure").blobs().get(BlobId.of("catalog", "large"))).isPresent();
+        }
+    }
 }
