@@ -43,22 +43,31 @@ class PhiDetectionFailoverTest {
             }
             """;
 
+    private static FailoverCloud open(String configText) {
+        ProviderRegistry providers = ProviderRegistry.discover();
+        CloudhopConfig config = CloudhopConfig.parse(configText, "phi.conf", Map.of(), providers);
+        Sites sites = Cloudhop.open(config, providers);
+        return FailoverCloud.builder(sites, FailoverConfig.of(config)).closeSitesOnClose().build();
+    }
+
+    /** 100 answered puts at azure: the latencies its detector learns. */
+    private static void warm(FailoverCloud cloud) {
+        cloud.blobs().createContainer("catalog");
+        for (int i = 0; i < 100; i++) {
+            cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("v" + i));
+        }
+    }
+
     @Test
     void aFrozenSiteIsFoundDownWhileItsCallsStillWaitAndTheFacadeFailsOver() throws Exception {
-        ProviderRegistry providers = ProviderRegistry.discover();
-        CloudhopConfig config = CloudhopConfig.parse(CONFIG, "phi.conf", Map.of(), providers);
-        Sites sites = Cloudhop.open(config, providers);
-        try (FailoverCloud cloud = FailoverCloud.builder(sites, FailoverConfig.of(config)).closeSitesOnClose().build()) {
+        try (FailoverCloud cloud = open(CONFIG)) {
             List<String> downs = new CopyOnWriteArrayList<>();
             cloud.events().subscribe(e -> {
                 if (e instanceof FailoverEvent.SiteHealthChanged h && !h.up()) {
                     downs.add(h.site() + "/" + h.service().key() + ": " + h.reason());
                 }
             });
-            cloud.blobs().createContainer("catalog");
-            for (int i = 0; i < 100; i++) {
-                cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("v" + i)); // the latencies it learns
-            }
+            warm(cloud);
 
             cloud.switchboard().inject("azure", Service.BLOB, Fault.blackhole());
             long frozenAt = System.nanoTime();
@@ -96,21 +105,15 @@ class PhiDetectionFailoverTest {
 
     @Test
     void aLongCallAloneIsNoOutageAtTheDefaults() throws Exception {
-        ProviderRegistry providers = ProviderRegistry.discover();
-        CloudhopConfig config = CloudhopConfig.parse(DEFAULTS, "defaults.conf", Map.of(), providers);
-        assertThat(FailoverConfig.of(config).detection()).isEqualTo(Detection.DEFAULT);
-        Sites sites = Cloudhop.open(config, providers);
-        try (FailoverCloud cloud = FailoverCloud.builder(sites, FailoverConfig.of(config)).closeSitesOnClose().build()) {
+        try (FailoverCloud cloud = open(DEFAULTS)) {
+            assertThat(cloud.config().detection()).isEqualTo(Detection.DEFAULT);
             List<String> changes = new CopyOnWriteArrayList<>();
             cloud.events().subscribe(e -> {
                 if (e instanceof FailoverEvent.SiteHealthChanged h) {
                     changes.add(h.site() + "/" + h.service().key() + " " + (h.up() ? "up" : "down") + ": " + h.reason());
                 }
             });
-            cloud.blobs().createContainer("catalog");
-            for (int i = 0; i < 100; i++) {
-                cloud.blobs().put(BlobId.of("catalog", "p" + i), BlobContent.ofUtf8("v" + i));
-            }
+            warm(cloud);
             // one upload that takes 3 s, and nothing else asked of azure's blob store but the probes (1 s apart)
             cloud.switchboard().inject("azure", Service.BLOB, "put", Fault.latency(Duration.ofSeconds(3)));
             cloud.blobs().put(BlobId.of("catalog", "large"), BlobContent.ofUtf8("x"));
