@@ -29,11 +29,14 @@ import org.junit.jupiter.api.Test;
  */
 class PhiDetectionFailoverTest {
 
-    private static final String CONFIG = """
+    private static final String SITES = """
             sites {
               azure { provider = local, region = westeurope }
               aws   { provider = local, region = us-east-1 }
             }
+            """;
+
+    private static final String CONFIG = SITES + """
             failover {
               priority = [azure, aws]
               probe { interval = 30 s, timeout = 30 s, tolerated-failures = 2 }
@@ -91,11 +94,7 @@ class PhiDetectionFailoverTest {
     }
 
     /** Defaults but for the call timeout: phi detection, probes every second. */
-    private static final String DEFAULTS = """
-            sites {
-              azure { provider = local, region = westeurope }
-              aws   { provider = local, region = us-east-1 }
-            }
+    private static final String DEFAULTS = SITES + """
             failover {
               priority = [azure, aws]
               call-timeout = 10 s
